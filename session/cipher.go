@@ -227,11 +227,15 @@ func (m *Manager) decryptWithRecord(rec *record, msg *wire.SignalMessage) ([]byt
 	if rec.current == nil && len(rec.previous) == 0 {
 		return nil, ErrNoSession
 	}
+	// The current session's error is the informative one (a counter past
+	// the limit, say); archived sessions only add "did not decrypt".
+	currentErr := error(ErrInvalidMessage)
 	if rec.current != nil {
 		pt, err := m.decryptWithState(rec.current, msg)
 		if err == nil || errors.Is(err, ErrDuplicateMessage) {
 			return pt, err
 		}
+		currentErr = err
 	}
 	for i, s := range rec.previous {
 		c := s.clone()
@@ -241,7 +245,7 @@ func (m *Manager) decryptWithRecord(rec *record, msg *wire.SignalMessage) ([]byt
 			return pt, nil
 		}
 	}
-	return nil, ErrInvalidMessage
+	return nil, currentErr
 }
 
 // decryptWithState decrypts on a clone of s and, on success, copies the

@@ -15,6 +15,7 @@ import (
 	"github.com/crossseal/crossseal/internal/curve"
 	"github.com/crossseal/crossseal/internal/pb"
 	"github.com/crossseal/crossseal/keystore"
+	"github.com/crossseal/crossseal/x3dh"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -104,7 +105,7 @@ func (m *Manager) importIdentity(ctx context.Context, priv *curve.PrivateKey, re
 }
 
 // LocalIdentity returns the local identity public key and registration id.
-func (m *Manager) LocalIdentity(ctx context.Context) (curve.PublicKey, uint32, error) {
+func (m *Manager) LocalIdentity(ctx context.Context) (x3dh.PublicKey, uint32, error) {
 	var id *localIdentity
 	err := m.store.Update(ctx, func(tx keystore.Tx) error {
 		var err error
@@ -221,7 +222,7 @@ func checkTrust(tx keystore.Tx, addr keystore.Address, key curve.PublicKey) (kno
 // TrustIdentity stores key as the trusted identity of addr, replacing any
 // earlier one. Call it only after the user accepted the change (for
 // example by comparing safety numbers).
-func (m *Manager) TrustIdentity(ctx context.Context, addr keystore.Address, key curve.PublicKey) error {
+func (m *Manager) TrustIdentity(ctx context.Context, addr keystore.Address, key x3dh.PublicKey) error {
 	return m.store.Update(ctx, func(tx keystore.Tx) error {
 		return tx.SetRemoteIdentity(addr, key.Bytes())
 	})
@@ -229,7 +230,7 @@ func (m *Manager) TrustIdentity(ctx context.Context, addr keystore.Address, key 
 
 // RemoteIdentity returns the identity key trusted for addr, or
 // [ErrNoSession] if none is known.
-func (m *Manager) RemoteIdentity(ctx context.Context, addr keystore.Address) (curve.PublicKey, error) {
+func (m *Manager) RemoteIdentity(ctx context.Context, addr keystore.Address) (x3dh.PublicKey, error) {
 	var key curve.PublicKey
 	err := m.store.Update(ctx, func(tx keystore.Tx) error {
 		raw, err := tx.RemoteIdentity(addr)
@@ -261,4 +262,16 @@ func (m *Manager) HasSession(ctx context.Context, addr keystore.Address) (bool, 
 // DeleteSession removes the session (and archived sessions) with addr.
 func (m *Manager) DeleteSession(ctx context.Context, addr keystore.Address) error {
 	return m.store.Update(ctx, func(tx keystore.Tx) error { return tx.DeleteSession(addr) })
+}
+
+// Devices returns the device ids under name that have a stored session,
+// ascending (for fan-out to every device of a user).
+func (m *Manager) Devices(ctx context.Context, name string) ([]uint32, error) {
+	var ids []uint32
+	err := m.store.Update(ctx, func(tx keystore.Tx) error {
+		var err error
+		ids, err = tx.SessionDevices(name)
+		return err
+	})
+	return ids, err
 }
