@@ -105,7 +105,7 @@ func InitializeBob(version uint8, root RootKey, chainKey ChainKey, ourRatchetKey
 // Clone returns a deep copy of s that shares no mutable memory with it.
 func (s *State) Clone() *State {
 	c := *s
-	c.receivers = make([]receiverChain, len(s.receivers), MaxReceiverChains)
+	c.receivers = make([]receiverChain, len(s.receivers))
 	for i, r := range s.receivers {
 		c.receivers[i] = r
 		c.receivers[i].skipped = slices.Clone(r.skipped)
@@ -183,4 +183,3 @@ func (s *State) Wipe() {
 		wipeChain(&s.receivers[i])
 	}
 }
-

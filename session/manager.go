@@ -163,11 +163,15 @@ func (m *Manager) loadRecord(tx keystore.Tx, addr keystore.Address) (*record, er
 	} else if err != nil {
 		return nil, fmt.Errorf("session: loading session %s: %w", addr, err)
 	}
+	// Take the cached record out of the cache: the caller owns and may
+	// mutate it, and remember puts the committed result back. A failed
+	// operation thus leaves no half-updated record in the cache.
 	m.mu.Lock()
 	c, ok := m.records[addr]
+	delete(m.records, addr)
 	m.mu.Unlock()
 	if ok && subtle.ConstantTimeCompare(c.raw, raw) == 1 {
-		return c.rec.clone(), nil
+		return c.rec, nil
 	}
 	rec, err := unmarshalRecord(raw)
 	if err != nil {
@@ -186,8 +190,8 @@ func (m *Manager) storeRecord(tx keystore.Tx, addr keystore.Address, rec *record
 	return cachedRecord{raw: raw, rec: rec}, nil
 }
 
-// remember installs a committed record in the cache. The cached record is
-// never mutated: loadRecord hands out clones.
+// remember installs a committed record in the cache; loadRecord takes it
+// out again before anyone mutates it.
 func (m *Manager) remember(addr keystore.Address, c cachedRecord) {
 	if c.rec == nil {
 		return
