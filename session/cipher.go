@@ -41,9 +41,10 @@ func (m *Manager) ProcessBundle(ctx context.Context, addr keystore.Address, b *x
 	if err := addr.Validate(); err != nil {
 		return err
 	}
-	if err := b.Verify(); err != nil {
-		return err
+	if b == nil {
+		return fmt.Errorf("%w: nil bundle", x3dh.ErrInvalidBundle)
 	}
+	// x3dh.Initiate verifies the signed prekey before any DH.
 	base, err := curve.GeneratePrivateKey(m.rand)
 	if err != nil {
 		return fmt.Errorf("session: generating base key: %w", err)
@@ -281,14 +282,9 @@ func (m *Manager) decryptPreKey(tx keystore.Tx, addr keystore.Address, rec *reco
 	if err != nil {
 		return nil, err
 	}
-	_, spkPriv, err := loadSignedPreKey(tx, msg.SignedPreKeyID)
+	spk, err := m.signedPreKeyPrivate(tx, msg.SignedPreKeyID)
 	if err != nil {
 		return nil, err
-	}
-	spk, err := curve.NewPrivateKey(spkPriv)
-	clear(spkPriv)
-	if err != nil {
-		return nil, fmt.Errorf("%w: signed prekey %d", ErrCorruptRecord, msg.SignedPreKeyID)
 	}
 	var opk *curve.PrivateKey
 	if msg.HasPreKeyID {

@@ -31,7 +31,9 @@ type Manager struct {
 
 	mu       sync.Mutex
 	identity *localIdentity
-	records  map[keystore.Address]cachedRecord
+	// signedPreKey caches the last signed prekey used to answer a session.
+	signedPreKey *cachedKey
+	records      map[keystore.Address]cachedRecord
 }
 
 type cachedRecord struct {

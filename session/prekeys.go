@@ -5,6 +5,7 @@ package session
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"time"
@@ -216,4 +217,36 @@ func loadSignedPreKey(tx keystore.Tx, id uint32) (SignedPreKey, []byte, error) {
 		return SignedPreKey{}, nil, fmt.Errorf("%w: signed prekey %d", ErrCorruptRecord, id)
 	}
 	return SignedPreKey{ID: id, PublicKey: pub, Signature: p.Signature, Created: time.UnixMilli(p.Timestamp)}, p.PrivateKey, nil
+}
+
+// signedPreKeyPrivate returns the parsed private half of a signed prekey.
+// Signed prekeys answer many sessions and parsing costs a scalar
+// multiplication, so the parsed key is cached, keyed by the stored bytes.
+func (m *Manager) signedPreKeyPrivate(tx keystore.Tx, id uint32) (*curve.PrivateKey, error) {
+	_, raw, err := loadSignedPreKey(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(raw)
+	m.mu.Lock()
+	c := m.signedPreKey
+	m.mu.Unlock()
+	if c != nil && c.id == id && subtle.ConstantTimeCompare(c.raw, raw) == 1 {
+		return c.key, nil
+	}
+	k, err := curve.NewPrivateKey(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: signed prekey %d", ErrCorruptRecord, id)
+	}
+	m.mu.Lock()
+	m.signedPreKey = &cachedKey{id: id, raw: append([]byte(nil), raw...), key: k}
+	m.mu.Unlock()
+	return k, nil
+}
+
+// cachedKey is a parsed private key and the stored bytes it came from.
+type cachedKey struct {
+	id  uint32
+	raw []byte
+	key *curve.PrivateKey
 }
