@@ -39,6 +39,15 @@ func (RootKey) String() string { return "ratchet.RootKey{…}" }
 // GoString hides the secret.
 func (RootKey) GoString() string { return "ratchet.RootKey{…}" }
 
+// Format prints only public data, whatever the verb.
+func (k RootKey) Format(f fmt.State, _ rune) { fmt.Fprint(f, k.String()) }
+
+// Format prints only public data, whatever the verb.
+func (c ChainKey) Format(f fmt.State, _ rune) { fmt.Fprint(f, c.String()) }
+
+// Format prints only public data, whatever the verb.
+func (m MessageKeys) Format(f fmt.State, _ rune) { fmt.Fprint(f, m.String()) }
+
 // String prints only the index.
 func (c ChainKey) String() string { return fmt.Sprintf("ratchet.ChainKey{index %d}", c.Index) }
 

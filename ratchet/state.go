@@ -46,16 +46,17 @@ type skippedKey struct {
 	seed  [KeySize]byte
 }
 
-// String prints only public data.
-func (s *State) String() string {
-	if s == nil {
-		return "ratchet.State(nil)"
-	}
+// String prints only public data. It has a value receiver so that a State
+// printed by value does not reveal its fields either.
+func (s State) String() string {
 	return fmt.Sprintf("ratchet.State{v%d, sending index %d, %d receiving chains}", s.Version, s.sender.chain.Index, len(s.receivers))
 }
 
 // GoString prints only public data.
-func (s *State) GoString() string { return s.String() }
+func (s State) GoString() string { return s.String() }
+
+// Format prints only public data, whatever the verb.
+func (s State) Format(f fmt.State, _ rune) { fmt.Fprint(f, s.String()) }
 
 func newSenderChain(k *curve.PrivateKey, ck ChainKey) senderChain {
 	sc := senderChain{public: k.PublicKey(), parsed: k, chain: ck}

@@ -24,6 +24,9 @@ func (SharedSecret) String() string { return "x3dh.SharedSecret{…}" }
 // GoString hides the secret.
 func (s SharedSecret) GoString() string { return s.String() }
 
+// Format hides the secret, whatever the verb.
+func (s SharedSecret) Format(f fmt.State, _ rune) { fmt.Fprint(f, s.String()) }
+
 // Clear overwrites the secret.
 func (s *SharedSecret) Clear() { clear(s.RootKey[:]); clear(s.ChainKey[:]) }
 
