@@ -25,7 +25,6 @@ import (
 const maxRequestLine = 4 << 20
 
 type peerRequest struct {
-	ID        json.RawMessage `json:"id,omitempty"`
 	Op        string          `json:"op"`
 	Name      string          `json:"name"`
 	RegID     *uint32         `json:"reg_id"`
@@ -90,9 +89,11 @@ func runPeer(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			resp = map[string]any{"error": "malformed request: " + err.Error()}
 		} else {
 			resp = p.handle(&req)
-			if req.ID != nil {
-				resp["id"] = req.ID
-			}
+		}
+		// Echo the id even when the fields did not decode (a bad base64
+		// body, say), as long as the line is a JSON object with an id.
+		if id := requestID(line); id != nil {
+			resp["id"] = id
 		}
 		if err := enc.Encode(resp); err != nil {
 			fmt.Fprintln(stderr, "crossseal peer:", err)
@@ -107,6 +108,17 @@ func runPeer(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// requestID returns the raw "id" of a request line, or nil.
+func requestID(line []byte) json.RawMessage {
+	var envelope struct {
+		ID json.RawMessage `json:"id"`
+	}
+	if json.Unmarshal(line, &envelope) != nil {
+		return nil
+	}
+	return envelope.ID
 }
 
 func (p *peer) handle(req *peerRequest) map[string]any {
