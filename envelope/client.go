@@ -91,7 +91,7 @@ func NewClient(ctx context.Context, store keystore.Store, self Address, dir Dire
 	if err := self.Validate(); err != nil {
 		return nil, err
 	}
-	c := &Client{self: self, store: store, m: session.New(txStore{store}), dir: dir, cfg: cfg}
+	c := &Client{self: self, store: store, m: session.New(store), dir: dir, cfg: cfg}
 	if err := c.openIdentity(ctx); err != nil {
 		return nil, err
 	}

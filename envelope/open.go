@@ -97,10 +97,9 @@ func (c *Client) Open(ctx context.Context, env *Envelope, fn func(Received) erro
 	if !p.implemented() {
 		return fmt.Errorf("%w: %s envelope from %s", ErrProfileUnavailable, p, sender)
 	}
-	ctx, slot := withTxSlot(ctx)
 	var cbErr error // an error of the callback below: already in context
-	err = c.m.Decrypt(ctx, sender.KeystoreAddress(), session.Ciphertext{Type: int(env.Type), Body: env.Body}, func(pt []byte) error {
-		cbErr = c.deliver(slot.tx, env, pt, fn)
+	err = c.m.DecryptTx(ctx, sender.KeystoreAddress(), session.Ciphertext{Type: int(env.Type), Body: env.Body}, func(tx keystore.Tx, pt []byte) error {
+		cbErr = c.deliver(tx, env, pt, fn)
 		return cbErr
 	})
 	if err != nil && err != cbErr && !errors.Is(err, ErrDuplicate) {

@@ -4,7 +4,6 @@
 package envelope
 
 import (
-	"context"
 	"errors"
 	"fmt"
 
@@ -72,36 +71,4 @@ func raisePeerProfile(tx keystore.Tx, peer Address, p Profile) error {
 	}
 	rec.Version, rec.HighestProfile = recordVersion, uint32(p)
 	return storeRecord(tx, peerKey(peer), &rec)
-}
-
-// txStore wraps the client's store so that code running inside a
-// session.Manager call can use that call's transaction. The Manager passes
-// the caller's context to Store.Update; a context carrying a *txSlot gets
-// the transaction recorded in the slot while Update's function runs. Open
-// uses this to commit its own records together with the session state, in
-// one transaction.
-type txStore struct{ keystore.Store }
-
-var _ keystore.Store = txStore{}
-
-type txSlot struct{ tx keystore.Tx }
-
-type txSlotKey struct{}
-
-func withTxSlot(ctx context.Context) (context.Context, *txSlot) {
-	s := new(txSlot)
-	return context.WithValue(ctx, txSlotKey{}, s), s
-}
-
-// Update implements keystore.Store.
-func (s txStore) Update(ctx context.Context, fn func(keystore.Tx) error) error {
-	slot, _ := ctx.Value(txSlotKey{}).(*txSlot)
-	if slot == nil {
-		return s.Store.Update(ctx, fn)
-	}
-	return s.Store.Update(ctx, func(tx keystore.Tx) error {
-		slot.tx = tx
-		defer func() { slot.tx = nil }()
-		return fn(tx)
-	})
 }

@@ -277,3 +277,41 @@ func TestArchivedSessionStillDecrypts(t *testing.T) {
 		t.Fatalf("alice archived %d states, want 1", n)
 	}
 }
+
+// TestDecryptTxCommitsAppRecordsAtomically: what the callback writes
+// through tx commits together with the session, or not at all.
+func TestDecryptTxCommitsAppRecordsAtomically(t *testing.T) {
+	alice, bob, c := established(t)
+	ctx := context.Background()
+	inbox := func() ([]byte, error) {
+		var v []byte
+		err := bob.store.Update(ctx, func(tx keystore.Tx) error {
+			var err error
+			v, err = tx.Value("inbox")
+			return err
+		})
+		return v, err
+	}
+	boom := errors.New("disk full")
+	err := bob.m.DecryptTx(ctx, alice.addr, c, func(tx keystore.Tx, pt []byte) error {
+		if err := tx.SetValue("inbox", pt); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := inbox(); !errors.Is(err, keystore.ErrNotFound) {
+		t.Fatalf("app record of a failed callback was committed: %v", err)
+	}
+	if err := bob.m.DecryptTx(ctx, alice.addr, c, func(tx keystore.Tx, pt []byte) error {
+		return tx.SetValue("inbox", pt)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := inbox(); err != nil || string(v) != "three" {
+		t.Fatalf("inbox = %q, %v", v, err)
+	}
+	reject(t, bob, alice, c, ErrDuplicateMessage)
+}

@@ -150,6 +150,19 @@ func (m *Manager) Encrypt(ctx context.Context, addr keystore.Address, plaintext 
 // [ErrUntrustedIdentity], [ErrInvalidPreKeyID], [ErrUnsupportedVersion], or
 // are fn's error.
 func (m *Manager) Decrypt(ctx context.Context, addr keystore.Address, c Ciphertext, fn func(plaintext []byte) error) error {
+	var txFn func(keystore.Tx, []byte) error
+	if fn != nil {
+		txFn = func(_ keystore.Tx, pt []byte) error { return fn(pt) }
+	}
+	return m.DecryptTx(ctx, addr, c, txFn)
+}
+
+// DecryptTx is [Manager.Decrypt] with the store transaction handed to fn,
+// so that an application (or package envelope) can write its own records
+// — the received message, a de-duplication mark — in the same transaction
+// as the session state. They commit together or not at all, which makes
+// delivery exactly-once across crashes. fn must not keep tx.
+func (m *Manager) DecryptTx(ctx context.Context, addr keystore.Address, c Ciphertext, fn func(tx keystore.Tx, plaintext []byte) error) error {
 	if err := addr.Validate(); err != nil {
 		return err
 	}
@@ -183,7 +196,7 @@ func (m *Manager) Decrypt(ctx context.Context, addr keystore.Address, c Cipherte
 
 // decrypt runs one decrypt transaction: load, decrypt, check trust, call
 // fn, store.
-func (m *Manager) decrypt(ctx context.Context, addr keystore.Address, fn func([]byte) error,
+func (m *Manager) decrypt(ctx context.Context, addr keystore.Address, fn func(keystore.Tx, []byte) error,
 	open func(keystore.Tx, *record) ([]byte, error)) error {
 	var commit cachedRecord
 	err := m.store.Update(ctx, func(tx keystore.Tx) error {
@@ -201,7 +214,7 @@ func (m *Manager) decrypt(ctx context.Context, addr keystore.Address, fn func([]
 			return err
 		}
 		if fn != nil {
-			if err := fn(pt); err != nil {
+			if err := fn(tx, pt); err != nil {
 				return err
 			}
 		}
