@@ -25,6 +25,7 @@ var forbidden = map[string][]string{
 	mod + "/internal/kdf":       {mod + "/session", mod + "/x3dh", mod + "/ratchet", mod + "/envelope", mod + "/keystore"},
 	mod + "/internal/wire":      {mod + "/session", mod + "/x3dh", mod + "/ratchet", mod + "/envelope", mod + "/keystore"},
 	mod + "/envelope":           {mod + "/keystore/sqlitestore"},
+	mod + "/internal/kem":       {mod + "/session", mod + "/x3dh", mod + "/ratchet", mod + "/envelope", mod + "/keystore"},
 	mod + "/internal/cbc":       {mod + "/session", mod + "/x3dh", mod + "/ratchet", mod + "/envelope", mod + "/keystore"},
 	mod + "/internal/pb":        {mod + "/session", mod + "/x3dh", mod + "/ratchet", mod + "/envelope", mod + "/keystore"},
 	mod + "/internal/testhooks": {mod + "/session", mod + "/envelope"},
