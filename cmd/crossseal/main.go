@@ -4,6 +4,7 @@
 // Command crossseal is crossseal's command-line tool:
 //
 //	crossseal peer [--profile v3] [--store PATH]   the JSON interop peer (shared/INTEROP.md)
+//	crossseal demo [--dir DIR]                     a cross-app conversation through a relay
 //
 // Run "crossseal help" for the list of subcommands.
 package main
@@ -26,6 +27,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "peer":
 		return runPeer(args[1:], stdin, stdout, stderr)
+	case "demo":
+		return runDemo(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -41,5 +44,6 @@ func usage(w io.Writer) {
 
 commands:
   peer   JSON-lines interop peer on stdin/stdout (see shared/INTEROP.md)
+  demo   WhatsApp, Instagram and Messenger accounts talk through a relay
 `)
 }

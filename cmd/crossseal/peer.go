@@ -13,9 +13,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"slices"
 	"time"
 
 	"github.com/crossseal/crossseal/keystore"
+	"github.com/crossseal/crossseal/keystore/sqlitestore"
 	"github.com/crossseal/crossseal/session"
 	"github.com/crossseal/crossseal/x3dh"
 )
@@ -25,14 +29,14 @@ import (
 const maxRequestLine = 4 << 20
 
 type peerRequest struct {
-	Op        string          `json:"op"`
-	Name      string          `json:"name"`
-	RegID     *uint32         `json:"reg_id"`
-	Peer      string          `json:"peer"`
-	Bundle    *bundleJSON     `json:"bundle"`
-	Plaintext []byte          `json:"plaintext"`
-	Type      int             `json:"type"`
-	Body      []byte          `json:"body"`
+	Op        string      `json:"op"`
+	Name      string      `json:"name"`
+	RegID     *uint32     `json:"reg_id"`
+	Peer      string      `json:"peer"`
+	Bundle    *bundleJSON `json:"bundle"`
+	Plaintext []byte      `json:"plaintext"`
+	Type      int         `json:"type"`
+	Body      []byte      `json:"body"`
 }
 
 type bundleJSON struct {
@@ -52,28 +56,42 @@ type bundleJSON struct {
 }
 
 type peer struct {
-	profile string
-	m       *session.Manager
-	bundle  *x3dh.Bundle
+	profile   string
+	storePath string // "" for memory
+	db        *sqlitestore.Store
+	m         *session.Manager
+	bundle    *x3dh.Bundle
+}
+
+// bundleKey is where a peer with --store keeps the ids of the bundle it
+// published, so that a restarted peer can answer "bundle" again.
+const bundleKey = "crossseal-peer/bundle"
+
+type storedBundle struct {
+	SignedPreKeyID uint32 `json:"spk"`
+	PreKeyID       uint32 `json:"pk"`
 }
 
 func runPeer(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("peer", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	profile := fs.String("profile", "v3", "session profile: v3")
-	storePath := fs.String("store", "", "persistent keystore path (default: in memory)")
-	if err := fs.Parse(args); err != nil {
+	flags := flag.NewFlagSet("peer", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	profile := flags.String("profile", "v3", "session profile: v3")
+	storePath := flags.String("store", "", "persistent keystore path (default: in memory)")
+	if err := flags.Parse(args); err != nil {
 		return 2
 	}
 	if *profile != "v3" {
 		fmt.Fprintf(stderr, "crossseal peer: profile %q is not supported (supported: v3)\n", *profile)
 		return 2
 	}
-	if *storePath != "" {
-		fmt.Fprintln(stderr, "crossseal peer: --store is not supported yet: no persistent keystore in this build")
-		return 2
+	p := &peer{profile: *profile, storePath: *storePath}
+	if p.storePath != "" {
+		if err := p.resume(); err != nil {
+			fmt.Fprintln(stderr, "crossseal peer:", err)
+			return 1
+		}
+		defer p.db.Close()
 	}
-	p := &peer{profile: *profile}
 	in := bufio.NewScanner(stdin)
 	in.Buffer(make([]byte, 0, 64<<10), maxRequestLine)
 	out := bufio.NewWriter(stdout)
@@ -136,10 +154,10 @@ func (p *peer) dispatch(req *peerRequest) (map[string]any, error) {
 	case "init":
 		return p.init(ctx, req)
 	case "bundle":
-		if p.bundle == nil {
+		if p.m == nil {
 			return nil, errors.New("not initialized")
 		}
-		return bundleResponse(p.bundle), nil
+		return p.currentBundle(ctx)
 	}
 	if p.m == nil {
 		return nil, errors.New("not initialized: send init first")
@@ -183,7 +201,11 @@ func (p *peer) init(ctx context.Context, req *peerRequest) (map[string]any, erro
 	} else {
 		regID = randomUint32(16380) + 1
 	}
-	m := session.New(keystore.NewMemory())
+	store, err := p.freshStore()
+	if err != nil {
+		return nil, err
+	}
+	m := session.New(store)
 	if err := m.CreateIdentity(ctx, regID); err != nil {
 		return nil, err
 	}
@@ -199,8 +221,89 @@ func (p *peer) init(ctx context.Context, req *peerRequest) (map[string]any, erro
 	if err != nil {
 		return nil, err
 	}
+	ids, _ := json.Marshal(storedBundle{SignedPreKeyID: spkID, PreKeyID: pkID})
+	if err := store.Update(ctx, func(tx keystore.Tx) error { return tx.SetValue(bundleKey, ids) }); err != nil {
+		return nil, err
+	}
 	p.m, p.bundle = m, b
 	return bundleResponse(b), nil
+}
+
+// freshStore returns an empty store: memory, or the --store file emptied
+// (init replaces all previous state).
+func (p *peer) freshStore() (keystore.Store, error) {
+	if p.storePath == "" {
+		return keystore.NewMemory(), nil
+	}
+	if p.db != nil {
+		if err := p.db.Close(); err != nil {
+			return nil, err
+		}
+		p.db = nil
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(p.storePath + suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+	}
+	db, err := sqlitestore.Open(p.storePath)
+	if err != nil {
+		return nil, err
+	}
+	p.db = db
+	return db, nil
+}
+
+// resume opens the --store file and, if it holds an account, continues
+// with it: its identity, prekeys and sessions.
+func (p *peer) resume() error {
+	db, err := sqlitestore.Open(p.storePath)
+	if err != nil {
+		return err
+	}
+	p.db = db
+	var raw []byte
+	err = db.Update(context.Background(), func(tx keystore.Tx) error {
+		var err error
+		raw, err = tx.Value(bundleKey)
+		return err
+	})
+	if errors.Is(err, keystore.ErrNotFound) {
+		return nil // a new store: wait for init
+	} else if err != nil {
+		return err
+	}
+	var ids storedBundle
+	if err := json.Unmarshal(raw, &ids); err != nil {
+		return fmt.Errorf("corrupt peer state in %s: %w", p.storePath, err)
+	}
+	m := session.New(db)
+	ctx := context.Background()
+	pks, err := m.PreKeyIDs(ctx)
+	if err != nil {
+		return err
+	}
+	// The one-time prekey is left out once a PreKey message consumed it.
+	b, err := m.Bundle(ctx, 1, ids.SignedPreKeyID, slices.Contains(pks, ids.PreKeyID), ids.PreKeyID)
+	if err != nil {
+		return err
+	}
+	p.m, p.bundle = m, b
+	return nil
+}
+
+// currentBundle returns the published bundle, without the one-time prekey
+// once it has been consumed.
+func (p *peer) currentBundle(ctx context.Context) (map[string]any, error) {
+	pks, err := p.m.PreKeyIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b := *p.bundle
+	if b.HasPreKey && !slices.Contains(pks, b.PreKeyID) {
+		b.HasPreKey = false
+	}
+	return bundleResponse(&b), nil
 }
 
 func bundleResponse(b *x3dh.Bundle) map[string]any {
