@@ -5,6 +5,7 @@
 //
 //	crossseal peer [--profile v3] [--store PATH]   the JSON interop peer (shared/INTEROP.md)
 //	crossseal demo [--dir DIR]                     a cross-app conversation through a relay
+//	crossseal vectors verify [DIR] | gen DIR       check or rebuild the known-answer vectors
 //
 // Run "crossseal help" for the list of subcommands.
 package main
@@ -29,6 +30,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runPeer(args[1:], stdin, stdout, stderr)
 	case "demo":
 		return runDemo(args[1:], stdout, stderr)
+	case "vectors":
+		return runVectors(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -45,5 +48,6 @@ func usage(w io.Writer) {
 commands:
   peer   JSON-lines interop peer on stdin/stdout (see shared/INTEROP.md)
   demo   WhatsApp, Instagram and Messenger accounts talk through a relay
+  vectors verify [DIR] | gen DIR: check or rebuild the known-answer vectors (testdata/README.md)
 `)
 }

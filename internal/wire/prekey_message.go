@@ -68,6 +68,9 @@ func ParsePreKeySignalMessage(b []byte) (*PreKeySignalMessage, error) {
 	if v == VersionV3 && (m.KyberPreKeyId != nil || m.KyberCiphertext != nil) {
 		return nil, &ParseError{what, "v4 field in v3 message"}
 	}
+	if (m.KyberPreKeyId != nil) != (m.KyberCiphertext != nil) {
+		return nil, &ParseError{what, "kyber prekey id and ciphertext must come together"}
+	}
 	inner, err := ParseSignalMessage(m.Message)
 	if err != nil {
 		return nil, err

@@ -146,3 +146,20 @@ func TestPreKeyMessageRoundTrip(t *testing.T) {
 		t.Fatalf("mismatched inner version: %v", err)
 	}
 }
+
+// TestKyberFieldsTogether: a v4 PreKey message with a KEM ciphertext but no
+// KEM prekey id (or the reverse) is malformed; accepting it let a
+// re-encoding drop the ciphertext (found by FuzzParsePreKeySignalMessage).
+func TestKyberFieldsTogether(t *testing.T) {
+	inner := NewSignalMessage(&SignalMessage{Version: 4, RatchetKey: key(t), Counter: 1, Ciphertext: []byte{1}}, make([]byte, 32), key(t), key(t))
+	for name, p := range map[string]*pb.PreKeySignalMessage{
+		"ciphertext only": {KyberCiphertext: []byte{8, 1, 2}},
+		"id only":         {KyberPreKeyId: proto.Uint32(3)},
+	} {
+		p.SignedPreKeyId, p.BaseKey, p.IdentityKey, p.Message = proto.Uint32(1), key(t).Bytes(), key(t).Bytes(), inner.Bytes()
+		b, _ := proto.Marshal(p)
+		if m, err := ParsePreKeySignalMessage(append([]byte{0x44}, b...)); !errors.Is(err, ErrMalformed) || m != nil {
+			t.Errorf("%s: got %v, %v", name, m, err)
+		}
+	}
+}
