@@ -32,13 +32,13 @@ func randomBytes(n int) []byte {
 
 // text returns a distinct plaintext for a message from one peer to
 // another.
-func text(from, to *Peer, label string) []byte {
+func text(from, to Endpoint, label string) []byte {
 	return fmt.Appendf(nil, "%s→%s %s %x", from.Name(), to.Name(), label, randomBytes(6))
 }
 
 // mustInit initializes p and checks the bundle's shape. A zero regID
 // lets the peer pick one, which must be in 1..16380.
-func mustInit(t *testing.T, p *Peer, regID uint32) *Bundle {
+func mustInit(t *testing.T, p Endpoint, regID uint32) *Bundle {
 	t.Helper()
 	b, err := p.Init(regID)
 	if err != nil {
@@ -48,28 +48,28 @@ func mustInit(t *testing.T, p *Peer, regID uint32) *Bundle {
 		t.Helper()
 		if len(k) != publicKeySize || k[0] != 0x05 {
 			t.Fatalf("peer %s: bundle %s is %d bytes (first %x), want %d bytes starting 0x05",
-				p.Name(), field, len(k), k[:min(len(k), 1)], publicKeySize)
+				Describe(p), field, len(k), k[:min(len(k), 1)], publicKeySize)
 		}
 	}
 	checkKey("identity_pub", b.IdentityPub)
 	if b.DeviceID != 1 {
-		t.Errorf("peer %s: bundle device_id = %d, want 1", p.Name(), b.DeviceID)
+		t.Errorf("peer %s: bundle device_id = %d, want 1", Describe(p), b.DeviceID)
 	}
 	switch {
 	case regID != 0 && b.RegID != regID:
-		t.Errorf("peer %s: bundle reg_id = %d, want the requested %d", p.Name(), b.RegID, regID)
+		t.Errorf("peer %s: bundle reg_id = %d, want the requested %d", Describe(p), b.RegID, regID)
 	case regID == 0 && (b.RegID < minRegID || b.RegID > maxRegID):
-		t.Errorf("peer %s: picked reg_id %d, want 1..16380", p.Name(), b.RegID)
+		t.Errorf("peer %s: picked reg_id %d, want 1..16380", Describe(p), b.RegID)
 	}
 	if b.SignedPreKey == nil {
-		t.Fatalf("peer %s: bundle has no signed_prekey", p.Name())
+		t.Fatalf("peer %s: bundle has no signed_prekey", Describe(p))
 	}
 	checkKey("signed_prekey.pub", b.SignedPreKey.Pub)
 	if len(b.SignedPreKey.Sig) != signatureSize {
-		t.Fatalf("peer %s: signed_prekey.sig is %d bytes, want %d", p.Name(), len(b.SignedPreKey.Sig), signatureSize)
+		t.Fatalf("peer %s: signed_prekey.sig is %d bytes, want %d", Describe(p), len(b.SignedPreKey.Sig), signatureSize)
 	}
 	if b.PreKey == nil {
-		t.Fatalf("peer %s: bundle has no one-time prekey", p.Name())
+		t.Fatalf("peer %s: bundle has no one-time prekey", Describe(p))
 	}
 	checkKey("prekey.pub", b.PreKey.Pub)
 	return b
@@ -77,7 +77,7 @@ func mustInit(t *testing.T, p *Peer, regID uint32) *Bundle {
 
 // start initializes both peers and has x process y's bundle, so that x
 // can send the first (PreKey) message.
-func start(t *testing.T, x, y *Peer) {
+func start(t *testing.T, x, y Endpoint) {
 	t.Helper()
 	mustInit(t, x, 0)
 	by := mustInit(t, y, 0)
@@ -88,7 +88,7 @@ func start(t *testing.T, x, y *Peer) {
 
 // establish runs start, then one message each way: x's PreKey message and
 // y's reply. Afterwards x sends SignalMessages.
-func establish(t *testing.T, x, y *Peer) {
+func establish(t *testing.T, x, y Endpoint) {
 	t.Helper()
 	start(t, x, y)
 	exchange(t, x, y, TypePreKey, "hello")
@@ -97,34 +97,34 @@ func establish(t *testing.T, x, y *Peer) {
 
 // send encrypts pt from one peer to another and checks the message type
 // (0: any type).
-func send(t *testing.T, from, to *Peer, pt []byte, wantType int) Message {
+func send(t *testing.T, from, to Endpoint, pt []byte, wantType int) Message {
 	t.Helper()
 	m, err := from.Encrypt(to.Name(), pt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if wantType != 0 && m.Type != wantType {
-		t.Fatalf("peer %s: encrypt for %s returned type %d, want %d", from.Name(), to.Name(), m.Type, wantType)
+		t.Fatalf("peer %s: encrypt for %s returned type %d, want %d", Describe(from), Describe(to), m.Type, wantType)
 	}
 	return m
 }
 
 // recv decrypts m at to and checks that it yields want.
-func recv(t *testing.T, to, from *Peer, m Message, want []byte) {
+func recv(t *testing.T, to, from Endpoint, m Message, want []byte) {
 	t.Helper()
 	got, err := to.Decrypt(from.Name(), m)
 	if err != nil {
-		t.Fatalf("%v\n(type %d message from %s, %d bytes)", err, m.Type, from.Name(), len(m.Body))
+		t.Fatalf("%v\n(type %d message from %s, %d bytes)", err, m.Type, Describe(from), len(m.Body))
 	}
 	if !bytes.Equal(got, want) {
 		t.Fatalf("peer %s: decrypt of message from %s = %d bytes %.40x, want %d bytes %.40x",
-			to.Name(), from.Name(), len(got), got, len(want), want)
+			Describe(to), Describe(from), len(got), got, len(want), want)
 	}
 }
 
 // exchange sends one fresh message from one peer to another and checks
 // that it decrypts.
-func exchange(t *testing.T, from, to *Peer, wantType int, label string) {
+func exchange(t *testing.T, from, to Endpoint, wantType int, label string) {
 	t.Helper()
 	pt := text(from, to, label)
 	recv(t, to, from, send(t, from, to, pt, wantType), pt)
@@ -132,17 +132,17 @@ func exchange(t *testing.T, from, to *Peer, wantType int, label string) {
 
 // mustReject decrypts m at to and requires the peer to answer with an
 // error. A transport failure (crash, timeout) is fatal.
-func mustReject(t *testing.T, to, from *Peer, m Message, what string) {
+func mustReject(t *testing.T, to, from Endpoint, m Message, what string) {
 	t.Helper()
 	got, err := to.Decrypt(from.Name(), m)
 	var pe *PeerError
 	switch {
 	case err == nil:
 		t.Errorf("peer %s: decrypt of %s (type %d, %d bytes) succeeded with %d bytes of plaintext, want an error",
-			to.Name(), what, m.Type, len(m.Body), len(got))
+			Describe(to), what, m.Type, len(m.Body), len(got))
 	case !errors.As(err, &pe):
 		t.Fatalf("%s: %v", what, err)
 	default:
-		t.Logf("%s: rejected as expected: %s", what, pe.Message)
+		t.Logf("%s: rejected by %s as expected: %s", what, Describe(to), pe.Message)
 	}
 }

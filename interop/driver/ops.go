@@ -14,18 +14,24 @@ import (
 type Bundle struct {
 	Raw json.RawMessage `json:"-"`
 
-	IdentityPub  []byte `json:"identity_pub"`
-	RegID        uint32 `json:"reg_id"`
-	DeviceID     uint32 `json:"device_id"`
-	SignedPreKey *struct {
-		ID  uint32 `json:"id"`
-		Pub []byte `json:"pub"`
-		Sig []byte `json:"sig"`
-	} `json:"signed_prekey"`
-	PreKey *struct {
-		ID  uint32 `json:"id"`
-		Pub []byte `json:"pub"`
-	} `json:"prekey"`
+	IdentityPub  []byte              `json:"identity_pub"`
+	RegID        uint32              `json:"reg_id"`
+	DeviceID     uint32              `json:"device_id"`
+	SignedPreKey *BundleSignedPreKey `json:"signed_prekey"`
+	PreKey       *BundlePreKey       `json:"prekey,omitempty"`
+}
+
+// BundleSignedPreKey is the signed_prekey of a [Bundle].
+type BundleSignedPreKey struct {
+	ID  uint32 `json:"id"`
+	Pub []byte `json:"pub"`
+	Sig []byte `json:"sig"`
+}
+
+// BundlePreKey is the one-time prekey of a [Bundle].
+type BundlePreKey struct {
+	ID  uint32 `json:"id"`
+	Pub []byte `json:"pub"`
 }
 
 // Message is one Signal message on the wire: its CiphertextMessage type
@@ -48,7 +54,7 @@ func (p *Peer) do(req Request) (Response, error) {
 		return nil, err
 	}
 	if msg, ok := resp.ErrorMessage(); ok {
-		return nil, &PeerError{Peer: p.name, Op: fmt.Sprint(req["op"]), Message: msg}
+		return nil, &PeerError{Peer: p.name, Impl: p.impl, Op: fmt.Sprint(req["op"]), Message: msg}
 	}
 	return resp, nil
 }
@@ -57,7 +63,7 @@ func (p *Peer) do(req Request) (Response, error) {
 // as INTEROP.md says.
 func (p *Peer) protocolError(op string, resp Response, format string, args ...any) error {
 	enc, _ := json.Marshal(resp)
-	return fmt.Errorf("driver: peer %s: %s: %s; response %.300s", p.name, op, fmt.Sprintf(format, args...), enc)
+	return fmt.Errorf("driver: peer %s: %s: %s; response %.300s", p.label(), op, fmt.Sprintf(format, args...), enc)
 }
 
 // Init sends {"op":"init"} with the peer's name and returns its bundle.

@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -55,17 +56,26 @@ func (r Response) ErrorMessage() (string, bool) {
 }
 
 // PeerError is an error that a peer reported in an {"error": ...}
-// response. Any other error from a [Peer] method is a transport or
-// protocol failure: the peer died, timed out, or broke the framing.
+// response, or that an in-process [Endpoint] got from its implementation.
+// Any other error from a [Peer] method is a transport or protocol failure:
+// the peer died, timed out, or broke the framing.
 type PeerError struct {
 	Peer    string // the peer's name
+	Impl    string // the implementation behind the peer, if known
 	Op      string // the request's op
 	Message string // the peer's error text
+	// Err is the implementation's own error, for in-process endpoints
+	// (nil for a peer process). Unwrap returns it, so that errors.Is
+	// can match an implementation's sentinel errors.
+	Err error
 }
 
 func (e *PeerError) Error() string {
-	return fmt.Sprintf("peer %s: %s: %s", e.Peer, e.Op, e.Message)
+	return fmt.Sprintf("peer %s: %s: %s", label(e.Peer, e.Impl), e.Op, e.Message)
 }
+
+// Unwrap returns e.Err.
+func (e *PeerError) Unwrap() error { return e.Err }
 
 // Peer is one running peer process.
 type Peer struct {
@@ -73,6 +83,7 @@ type Peer struct {
 	Timeout time.Duration
 
 	name string
+	impl string // the base name of argv[0]
 	argv []string
 	cmd  *exec.Cmd
 
@@ -106,6 +117,7 @@ func Start(ctx context.Context, name string, argv []string) (*Peer, error) {
 	p := &Peer{
 		Timeout: DefaultTimeout,
 		name:    name,
+		impl:    filepath.Base(argv[0]),
 		argv:    argv,
 		cmd:     cmd,
 		lines:   make(chan []byte, 16),
@@ -159,7 +171,7 @@ func StartT(t testing.TB, name string, argv []string) *Peer {
 
 // Command returns a [NewPeerFunc] that starts argv with [StartT].
 func Command(argv ...string) NewPeerFunc {
-	return func(t *testing.T, name string) *Peer {
+	return func(t *testing.T, name string) Endpoint {
 		t.Helper()
 		return StartT(t, name, argv)
 	}
@@ -167,6 +179,13 @@ func Command(argv ...string) NewPeerFunc {
 
 // Name returns the name given to [Start].
 func (p *Peer) Name() string { return p.name }
+
+// Implementation returns the base name of the peer's program (argv[0]),
+// which [Describe] and error messages show next to the peer's name.
+func (p *Peer) Implementation() string { return p.impl }
+
+// label is the peer's name and program, for messages.
+func (p *Peer) label() string { return label(p.name, p.impl) }
 
 // Stderr returns the last part of what the peer wrote to stderr.
 func (p *Peer) Stderr() string { return p.stderr.String() }
@@ -210,7 +229,7 @@ func (p *Peer) Call(req Request) (Response, error) {
 	msg["id"] = id
 	line, err := json.Marshal(msg)
 	if err != nil {
-		return nil, fmt.Errorf("driver: encoding request for peer %s: %w", p.name, err)
+		return nil, fmt.Errorf("driver: encoding request for peer %s: %w", p.label(), err)
 	}
 	resp, err := p.roundTrip(line, fmt.Sprint(msg["op"]))
 	if err != nil {
@@ -241,7 +260,7 @@ func (p *Peer) roundTrip(line []byte, op string) (Response, error) {
 		return nil, p.broken
 	}
 	if p.closed {
-		return nil, fmt.Errorf("driver: peer %s is closed", p.name)
+		return nil, fmt.Errorf("driver: peer %s is closed", p.label())
 	}
 	timer := time.NewTimer(p.Timeout)
 	defer timer.Stop()
@@ -283,7 +302,7 @@ func (p *Peer) fail(err error) error {
 	case <-p.exited:
 	case <-time.After(3 * time.Second):
 	}
-	p.broken = fmt.Errorf("driver: peer %s: %w%s", p.name, err, p.stderrNote())
+	p.broken = fmt.Errorf("driver: peer %s: %w%s", p.label(), err, p.stderrNote())
 	return p.broken
 }
 
@@ -302,7 +321,7 @@ func (p *Peer) stderrNote() string {
 	if s == "" {
 		return ""
 	}
-	return "\n--- stderr of peer " + p.name + " (tail) ---\n" + s
+	return "\n--- stderr of peer " + p.label() + " (tail) ---\n" + s
 }
 
 // Close closes the peer's stdin and waits for it to exit, killing it
@@ -325,11 +344,11 @@ func (p *Peer) Close() error {
 		p.kill()
 		<-p.exited
 		if !broken {
-			return fmt.Errorf("driver: peer %s did not exit within %v of stdin closing%s", p.name, closeTimeout, p.stderrNote())
+			return fmt.Errorf("driver: peer %s did not exit within %v of stdin closing%s", p.label(), closeTimeout, p.stderrNote())
 		}
 	}
 	if p.waitErr != nil && !broken {
-		return fmt.Errorf("driver: peer %s exited: %v%s", p.name, p.waitErr, p.stderrNote())
+		return fmt.Errorf("driver: peer %s exited: %v%s", p.label(), p.waitErr, p.stderrNote())
 	}
 	return nil
 }

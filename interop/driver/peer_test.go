@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -112,6 +113,13 @@ func TestPeerError(t *testing.T) {
 	var pe *PeerError
 	if !errors.As(err, &pe) || pe.Message != "nope" || pe.Op != "decrypt" {
 		t.Fatalf("err = %#v, want a *PeerError with the peer's message", err)
+	}
+	// The error names the peer and its program.
+	if want := "peer fake-error (" + filepath.Base(os.Args[0]) + "): decrypt: nope"; err.Error() != want {
+		t.Errorf("err = %q, want %q", err, want)
+	}
+	if got, want := Describe(p), "fake-error ("+filepath.Base(os.Args[0])+")"; got != want {
+		t.Errorf("Describe = %q, want %q", got, want)
 	}
 	if _, err := p.Call(Request{"op": "x"}); err != nil {
 		t.Fatalf("the peer must stay usable after an error response: %v", err)

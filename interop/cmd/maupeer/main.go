@@ -3,7 +3,11 @@
 
 // Command maupeer is the INTEROP.md JSON peer wrapped around
 // go.mau.fi/libsignal (v3 profile only), so the interop driver can pair
-// crossseal with mau's implementation.
+// crossseal with mau's implementation. The account logic, and the ways it
+// compensates for go.mau.fi/libsignal's quirks (restoring the session after
+// a failed decrypt, rejecting version bytes other than 3, recovering
+// panics), live in ../../internal/maupeer; this command is the JSON line
+// framing around it.
 //
 // It reads one JSON request per line on stdin and writes exactly one JSON
 // response line per request on stdout, in order; logs go to stderr. The
@@ -18,19 +22,8 @@
 // one-time prekey; no further one-time prekeys are generated after one is
 // consumed (a driver that needs several sessions re-inits). Identities are
 // trusted on first use. State is in memory only (--store is not
-// supported).
-//
-// Where go.mau.fi/libsignal falls short of INTEROP.md, the wrapper
-// compensates (see peer.decrypt):
-//
-//   - a failed decrypt leaves the session unchanged: mau advances the
-//     session before checking the MAC, so the wrapper snapshots the
-//     session record and restores it on error;
-//   - a message whose version byte is not 3 is rejected (mau accepts a
-//     PreKeySignalMessage labelled version 2);
-//   - a panic inside mau (it indexes wire bytes without length checks) is
-//     recovered and reported as an error response, and so is encrypting
-//     for a peer without a session, which mau would dereference nil for.
+// supported). A panic anywhere in handling a request is answered with an
+// error response, and the peer keeps running.
 package main
 
 import (
@@ -43,6 +36,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/crossseal/crossseal/interop/internal/maupeer"
 	"github.com/crossseal/crossseal/interop/internal/maustore"
 )
 
@@ -52,14 +46,14 @@ import (
 const maxLine = 8 << 20
 
 type request struct {
-	Op        string      `json:"op"`
-	Name      string      `json:"name"`
-	RegID     *uint32     `json:"reg_id"`
-	Peer      string      `json:"peer"`
-	Bundle    *bundleJSON `json:"bundle"`
-	Plaintext []byte      `json:"plaintext"`
-	Type      int         `json:"type"`
-	Body      []byte      `json:"body"`
+	Op        string              `json:"op"`
+	Name      string              `json:"name"`
+	RegID     *uint32             `json:"reg_id"`
+	Peer      string              `json:"peer"`
+	Bundle    *maupeer.BundleJSON `json:"bundle"`
+	Plaintext []byte              `json:"plaintext"`
+	Type      int                 `json:"type"`
+	Body      []byte              `json:"body"`
 }
 
 func main() {
@@ -93,7 +87,7 @@ func main() {
 func serve(in io.Reader, out io.Writer) error {
 	r := bufio.NewReaderSize(in, 64<<10)
 	w := bufio.NewWriter(out)
-	p := newPeer()
+	p := maupeer.New()
 	for {
 		line, tooLong, err := readLine(r)
 		if len(line) > 0 || tooLong {
@@ -101,7 +95,7 @@ func serve(in io.Reader, out io.Writer) error {
 			if tooLong {
 				resp = map[string]any{"error": fmt.Sprintf("request line longer than %d bytes", maxLine)}
 			} else {
-				resp = p.handle(line)
+				resp = handle(p, line)
 			}
 			enc, merr := json.Marshal(resp)
 			if merr != nil {
@@ -144,7 +138,7 @@ func readLine(r *bufio.Reader) (line []byte, tooLong bool, err error) {
 
 // handle answers one request line. It never panics: mau can panic on
 // malformed input, so every op runs under recover.
-func (p *peer) handle(line []byte) (resp map[string]any) {
+func handle(p *maupeer.Peer, line []byte) (resp map[string]any) {
 	// Pick out the id first, so that it is echoed even when the rest of
 	// the request does not decode.
 	var head struct {
@@ -166,30 +160,30 @@ func (p *peer) handle(line []byte) (resp map[string]any) {
 	}
 	switch req.Op {
 	case "init":
-		b, err := p.init(req.Name, req.RegID)
+		b, err := p.Init(req.Name, req.RegID)
 		if err != nil {
 			return errorResponse(req.Op, err)
 		}
 		return structResponse(b)
 	case "bundle":
-		b, err := p.bundle()
+		b, err := p.Bundle()
 		if err != nil {
 			return errorResponse(req.Op, err)
 		}
 		return structResponse(b)
 	case "process_bundle":
-		if err := p.processBundle(req.Peer, req.Bundle); err != nil {
+		if err := p.ProcessBundle(req.Peer, req.Bundle); err != nil {
 			return errorResponse(req.Op, err)
 		}
 		return map[string]any{"ok": true}
 	case "encrypt":
-		typ, body, err := p.encrypt(req.Peer, req.Plaintext)
+		typ, body, err := p.Encrypt(req.Peer, req.Plaintext)
 		if err != nil {
 			return errorResponse(req.Op, err)
 		}
 		return map[string]any{"type": typ, "body": body}
 	case "decrypt":
-		pt, err := p.decrypt(req.Peer, req.Type, req.Body)
+		pt, err := p.Decrypt(req.Peer, req.Type, req.Body)
 		if err != nil {
 			return errorResponse(req.Op, err)
 		}

@@ -1,7 +1,7 @@
 // Copyright 2026 The crossseal Authors
 // SPDX-License-Identifier: Apache-2.0
 
-package main
+package maupeer
 
 import (
 	"encoding/json"
@@ -20,24 +20,26 @@ const (
 	signatureSize = 64 // XEdDSA
 )
 
-// bundleJSON is the bundle object of INTEROP.md. Binary fields are
+// BundleJSON is the bundle object of INTEROP.md. Binary fields are
 // standard base64, which encoding/json uses for []byte.
-type bundleJSON struct {
-	IdentityPub  []byte          `json:"identity_pub"`
-	RegID        uint32          `json:"reg_id"`
-	DeviceID     uint32          `json:"device_id"`
-	SignedPreKey *signedKeyJSON  `json:"signed_prekey"`
-	PreKey       *preKeyJSON     `json:"prekey,omitempty"`
-	KEMPreKey    json.RawMessage `json:"kem_prekey,omitempty"`
+type BundleJSON struct {
+	IdentityPub  []byte            `json:"identity_pub"`
+	RegID        uint32            `json:"reg_id"`
+	DeviceID     uint32            `json:"device_id"`
+	SignedPreKey *SignedPreKeyJSON `json:"signed_prekey"`
+	PreKey       *PreKeyJSON       `json:"prekey,omitempty"`
+	KEMPreKey    json.RawMessage   `json:"kem_prekey,omitempty"`
 }
 
-type signedKeyJSON struct {
+// SignedPreKeyJSON is the signed_prekey object of a bundle.
+type SignedPreKeyJSON struct {
 	ID  uint32 `json:"id"`
 	Pub []byte `json:"pub"`
 	Sig []byte `json:"sig"`
 }
 
-type preKeyJSON struct {
+// PreKeyJSON is the (one-time) prekey object of a bundle.
+type PreKeyJSON struct {
 	ID  uint32 `json:"id"`
 	Pub []byte `json:"pub"`
 }
@@ -53,7 +55,7 @@ func decodePublicKey(field string, b []byte) (ecc.ECPublicKeyable, error) {
 
 // toMau converts a bundle to mau's type. A kem_prekey (v4 profile) is
 // ignored: mau speaks X3DH only, so the session it starts is v3.
-func (b *bundleJSON) toMau() (*prekey.Bundle, error) {
+func (b *BundleJSON) toMau() (*prekey.Bundle, error) {
 	ik, err := decodePublicKey("identity_pub", b.IdentityPub)
 	if err != nil {
 		return nil, err

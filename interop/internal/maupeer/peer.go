@@ -1,7 +1,7 @@
 // Copyright 2026 The crossseal Authors
 // SPDX-License-Identifier: Apache-2.0
 
-package main
+package maupeer
 
 import (
 	"context"
@@ -19,9 +19,9 @@ import (
 	"go.mau.fi/libsignal/util/keyhelper"
 )
 
-// deviceID is the only device a peer has (INTEROP.md: every name maps to
+// DeviceID is the only device a peer has (INTEROP.md: every name maps to
 // the address (name, 1)).
-const deviceID = 1
+const DeviceID = 1
 
 // Ranges for generated ids. Registration ids are 14-bit values in
 // 1..16380 as libsignal generates them. Prekey ids stay below mau's
@@ -32,10 +32,12 @@ const (
 	maxPreKeyID = 0xFFFFFE
 )
 
-var errNotInitialized = errors.New("not initialized: send init first")
+// ErrNotInitialized is returned by every method but [Peer.Init] before the
+// first Init.
+var ErrNotInitialized = errors.New("not initialized: send init first")
 
-// peer is one Signal account backed by go.mau.fi/libsignal.
-type peer struct {
+// Peer is one Signal account backed by go.mau.fi/libsignal.
+type Peer struct {
 	ser    *serialize.Serializer
 	name   string
 	store  *maustore.Store
@@ -43,8 +45,16 @@ type peer struct {
 	preKey *record.PreKey // the one-time prekey published by the last init
 }
 
-func newPeer() *peer {
-	return &peer{ser: serialize.NewProtoBufSerializer()}
+// New returns a peer with no account; call [Peer.Init] first.
+func New() *Peer {
+	return &Peer{ser: serialize.NewProtoBufSerializer()}
+}
+
+// recoverPanic turns a panic inside mau into an error in *err.
+func recoverPanic(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("go.mau.fi/libsignal panicked: %v", r)
+	}
 }
 
 // randomID returns a uniform value in 1..max.
@@ -57,9 +67,11 @@ func randomID(max uint32) (uint32, error) {
 	return binary.LittleEndian.Uint32(b[:])%max + 1, nil
 }
 
-// init replaces all state with a fresh identity, one signed prekey and one
-// new one-time prekey.
-func (p *peer) init(name string, regID *uint32) (*bundleJSON, error) {
+// Init replaces all state with a fresh identity, one signed prekey and one
+// new one-time prekey, and returns the bundle. A nil regID picks a random
+// registration id in 1..16380.
+func (p *Peer) Init(name string, regID *uint32) (b *BundleJSON, err error) {
+	defer recoverPanic(&err)
 	id, err := keyhelper.GenerateIdentityKeyPair()
 	if err != nil {
 		return nil, err
@@ -100,19 +112,24 @@ func (p *peer) init(name string, regID *uint32) (*bundleJSON, error) {
 	return p.bundle()
 }
 
-// bundle returns the bundle published by the last init. Once a PreKey
+// Bundle returns the bundle published by the last init. Once a PreKey
 // message has consumed the one-time prekey, the prekey field is left out,
 // as a server would after handing the key out.
-func (p *peer) bundle() (*bundleJSON, error) {
+func (p *Peer) Bundle() (b *BundleJSON, err error) {
+	defer recoverPanic(&err)
+	return p.bundle()
+}
+
+func (p *Peer) bundle() (*BundleJSON, error) {
 	if p.store == nil {
-		return nil, errNotInitialized
+		return nil, ErrNotInitialized
 	}
 	sig := p.signed.Signature()
-	b := &bundleJSON{
+	b := &BundleJSON{
 		IdentityPub: p.store.GetIdentityKeyPair().PublicKey().Serialize(),
 		RegID:       p.store.GetLocalRegistrationID(),
-		DeviceID:    deviceID,
-		SignedPreKey: &signedKeyJSON{
+		DeviceID:    DeviceID,
+		SignedPreKey: &SignedPreKeyJSON{
 			ID:  p.signed.ID(),
 			Pub: p.signed.KeyPair().PublicKey().Serialize(),
 			Sig: sig[:],
@@ -120,20 +137,21 @@ func (p *peer) bundle() (*bundleJSON, error) {
 	}
 	opkID := p.preKey.ID().Value
 	if ok, _ := p.store.ContainsPreKey(context.Background(), opkID); ok {
-		b.PreKey = &preKeyJSON{ID: opkID, Pub: p.preKey.KeyPair().PublicKey().Serialize()}
+		b.PreKey = &PreKeyJSON{ID: opkID, Pub: p.preKey.KeyPair().PublicKey().Serialize()}
 	}
 	return b, nil
 }
 
-func (p *peer) builder(addr *protocol.SignalAddress) *session.Builder {
+func (p *Peer) builder(addr *protocol.SignalAddress) *session.Builder {
 	return session.NewBuilder(p.store, p.store, p.store, p.store, addr, p.ser)
 }
 
-// processBundle starts a session with name from its bundle (X3DH as
+// ProcessBundle starts a session with name from its bundle (X3DH as
 // initiator).
-func (p *peer) processBundle(name string, b *bundleJSON) error {
+func (p *Peer) ProcessBundle(name string, b *BundleJSON) (err error) {
+	defer recoverPanic(&err)
 	if p.store == nil {
-		return errNotInitialized
+		return ErrNotInitialized
 	}
 	if b == nil {
 		return errors.New("bundle is missing")
@@ -142,16 +160,17 @@ func (p *peer) processBundle(name string, b *bundleJSON) error {
 	if err != nil {
 		return err
 	}
-	return p.builder(protocol.NewSignalAddress(name, deviceID)).ProcessBundle(context.Background(), mb)
+	return p.builder(protocol.NewSignalAddress(name, DeviceID)).ProcessBundle(context.Background(), mb)
 }
 
-// encrypt encrypts plaintext for name and returns the message type (2 or
+// Encrypt encrypts plaintext for name and returns the message type (2 or
 // 3) and its exact wire bytes.
-func (p *peer) encrypt(name string, plaintext []byte) (uint32, []byte, error) {
+func (p *Peer) Encrypt(name string, plaintext []byte) (typ uint32, body []byte, err error) {
+	defer recoverPanic(&err)
 	if p.store == nil {
-		return 0, nil, errNotInitialized
+		return 0, nil, ErrNotInitialized
 	}
-	addr := protocol.NewSignalAddress(name, deviceID)
+	addr := protocol.NewSignalAddress(name, DeviceID)
 	ctx := context.Background()
 	// mau's Encrypt dereferences an empty state without this check.
 	if ok, _ := p.store.ContainsSession(ctx, addr); !ok {
@@ -164,7 +183,7 @@ func (p *peer) encrypt(name string, plaintext []byte) (uint32, []byte, error) {
 	return m.Type(), m.Serialize(), nil
 }
 
-// decrypt decrypts a message of type typ from name.
+// Decrypt decrypts a message of type typ from name.
 //
 // mau quirk: go.mau.fi/libsignal advances the receiving chain (and stores
 // skipped message keys, and for a new ratchet key performs the DH step)
@@ -172,15 +191,15 @@ func (p *peer) encrypt(name string, plaintext []byte) (uint32, []byte, error) {
 // prekey path saves the sender's identity before decrypting. A tampered
 // message would thus leave the session past the original's counter, and
 // the untampered original would then fail as a duplicate. INTEROP.md
-// requires that a failed decrypt changes nothing, so this wrapper
-// snapshots the serialized session record (and the trusted identity)
-// before calling mau and restores them on any error, including a panic
-// inside mau (which can panic on malformed input, e.g. an empty body).
-func (p *peer) decrypt(name string, typ int, body []byte) (plaintext []byte, err error) {
+// requires that a failed decrypt changes nothing, so Decrypt snapshots
+// the serialized session record (and the trusted identity) before
+// calling mau and restores them on any error, including a panic inside
+// mau (which can panic on malformed input, e.g. an empty body).
+func (p *Peer) Decrypt(name string, typ int, body []byte) (plaintext []byte, err error) {
 	if p.store == nil {
-		return nil, errNotInitialized
+		return nil, ErrNotInitialized
 	}
-	addr := protocol.NewSignalAddress(name, deviceID)
+	addr := protocol.NewSignalAddress(name, DeviceID)
 	snap := p.store.Snapshot(addr)
 	defer func() {
 		if r := recover(); r != nil {
@@ -195,7 +214,7 @@ func (p *peer) decrypt(name string, typ int, body []byte) (plaintext []byte, err
 	// mau quirk: the PreKeySignalMessage decoder accepts any version
 	// from 2 to 3 in the outer version byte and builds a v3 session
 	// anyway, so a message relabelled 0x22 decrypts. libsignal rejects
-	// versions below 3 as legacy; so does this wrapper, for both types.
+	// versions below 3 as legacy; so does Decrypt, for both types.
 	if len(body) > 0 && body[0]>>4 != protocol.CurrentVersion {
 		return nil, fmt.Errorf("unsupported message version %d (want %d)", body[0]>>4, protocol.CurrentVersion)
 	}
