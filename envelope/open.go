@@ -4,8 +4,8 @@
 package envelope
 
 import (
-	"bytes"
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 
@@ -152,7 +152,7 @@ func noteBaseKey(tx keystore.Tx, sender Address, baseKey []byte) (bool, error) {
 	if _, err := loadRecord(tx, peerKey(sender), &rec); err != nil {
 		return false, err
 	}
-	if bytes.Equal(rec.LastBaseKey, baseKey) {
+	if subtle.ConstantTimeCompare(rec.LastBaseKey, baseKey) == 1 {
 		return false, nil
 	}
 	rec.Version, rec.LastBaseKey = recordVersion, baseKey
