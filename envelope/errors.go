@@ -79,6 +79,7 @@ type ParseError struct {
 	Reason string
 }
 
+// Error implements the error interface.
 func (e *ParseError) Error() string { return "envelope: malformed " + e.What + ": " + e.Reason }
 
 // Unwrap returns [ErrMalformed].
@@ -94,6 +95,7 @@ type VersionError struct {
 	Got uint32
 }
 
+// Error implements the error interface.
 func (e *VersionError) Error() string {
 	return fmt.Sprintf("envelope: unsupported %s version %d", e.What, e.Got)
 }
@@ -107,6 +109,7 @@ type RecipientError struct {
 	Got, Want Address
 }
 
+// Error implements the error interface.
 func (e *RecipientError) Error() string {
 	return fmt.Sprintf("envelope: envelope for %s opened by %s", e.Got, e.Want)
 }
@@ -121,6 +124,7 @@ type ProfileError struct {
 	Got, Min Profile
 }
 
+// Error implements the error interface.
 func (e *ProfileError) Error() string {
 	return fmt.Sprintf("envelope: %s envelope from %s is below the minimum profile %s", e.Got, e.Sender, e.Min)
 }
@@ -136,6 +140,7 @@ type DowngradeError struct {
 	Advertised Profile
 }
 
+// Error implements the error interface.
 func (e *DowngradeError) Error() string {
 	return fmt.Sprintf("envelope: %s envelope from %s, whose bundle advertised %s", e.Got, e.Sender, e.Advertised)
 }

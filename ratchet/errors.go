@@ -33,6 +33,7 @@ type SkipError struct {
 	Counter, Next, Limit uint32
 }
 
+// Error implements the error interface.
 func (e *SkipError) Error() string {
 	return fmt.Sprintf("ratchet: message counter %d is %d past the chain, limit %d", e.Counter, e.Counter-e.Next, e.Limit)
 }
@@ -47,6 +48,7 @@ type DuplicateError struct {
 	Counter, Next uint32
 }
 
+// Error implements the error interface.
 func (e *DuplicateError) Error() string {
 	return fmt.Sprintf("ratchet: duplicate message: counter %d, chain at %d", e.Counter, e.Next)
 }

@@ -56,6 +56,7 @@ type UntrustedIdentityError struct {
 	Address keystore.Address
 }
 
+// Error implements the error interface.
 func (e *UntrustedIdentityError) Error() string {
 	return fmt.Sprintf("session: untrusted identity for %s", e.Address)
 }

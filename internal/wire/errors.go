@@ -25,6 +25,7 @@ type ParseError struct {
 	Reason string
 }
 
+// Error implements the error interface.
 func (e *ParseError) Error() string { return "wire: malformed " + e.What + ": " + e.Reason }
 
 // Unwrap returns [ErrMalformed].
@@ -37,6 +38,7 @@ type VersionError struct {
 	Got uint8
 }
 
+// Error implements the error interface.
 func (e *VersionError) Error() string {
 	return fmt.Sprintf("wire: unsupported message version %d (supported %d..%d)", e.Got, MinVersion, MaxVersion)
 }
