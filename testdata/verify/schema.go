@@ -66,6 +66,13 @@ var kindTypes = map[string]map[string]fieldType{
 	"session-record": types(list("send_plaintext send_body receive_body receive_plaintext"),
 		list("record_version archived_states send_type receive_type"), nil, nil),
 	"ratchet-digest": types(list("seed digest"), list("conversations steps"), nil, nil),
+	"envelope":       types(list("body"), list("version type"), nil, list("sender recipient")),
+	"content": types(list("message_id attachment_key digest reaction_target receipt_message"),
+		list("sent_at size remove receipt_type action"), list("body_type"),
+		list("origin_app sender text pointer content_type emoji")),
+	"safety-number": types(list("identity_a identity_b identity_m scannable_a scannable_b"), nil, nil, list("digits_a digits_b")),
+	"prekey-record": types(list("identity_private identity_public prekey_private prekey_public signature_random signature"),
+		list("record_version id timestamp"), list("record"), nil),
 }
 
 // Kinds returns the vector kinds this verifier knows, sorted.

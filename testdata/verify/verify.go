@@ -6,7 +6,9 @@
 // result: signatures are re-made from the recorded key and randomness and
 // verified, key agreements and KDF steps are run by x3dh and ratchet,
 // messages are encoded and parsed by the wire codec, records are decoded by
-// ratchet and used by session, and transcripts are replayed by two
+// ratchet and used by session, prekey records are generated and loaded by
+// session, envelopes, padded contents and safety numbers are built and
+// parsed by envelope, and transcripts are replayed by two
 // session.Managers whose randomness is exactly the recorded bytes. Derived
 // (negative) vectors are re-derived from their source by their mutation.
 //
@@ -50,6 +52,10 @@ var checkers = map[string]func(*view){
 	"transcript":     checkTranscript,
 	"session-record": checkSessionRecord,
 	"ratchet-digest": checkDigest,
+	"envelope":       checkEnvelope,
+	"content":        checkContent,
+	"safety-number":  checkSafetyNumber,
+	"prekey-record":  checkPreKeyRecord,
 }
 
 // VerifyFS checks every vector in fsys, whose root holds one directory per

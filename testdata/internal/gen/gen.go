@@ -33,6 +33,7 @@ func Files() (map[string][]byte, error) {
 	for _, kind := range []func(*builder){
 		xeddsaVectors, x3dhVectors, kdfRKVectors, kdfCKVectors, messageKeysVectors,
 		messageVectors, preKeyMessageVectors, transcriptVectors, sessionRecordVectors, digestVectors,
+		envelopeVectors, contentVectors, safetyNumberVectors, preKeyRecordVectors,
 	} {
 		kind(b)
 		if b.err != nil {
