@@ -8,4 +8,4 @@
 // `go install google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12`).
 package pb
 
-//go:generate protoc --proto_path=../../proto --go_out=. --go_opt=paths=source_relative wire.proto storage.proto envelope.proto
+//go:generate protoc --proto_path=../../proto --go_out=. --go_opt=paths=source_relative wire.proto storage.proto envelope.proto spqr.proto
