@@ -16,6 +16,7 @@ const (
 	fieldPreviousCounter = 5
 	fieldSenderChain     = 6
 	fieldReceiverChains  = 7
+	fieldPQRatchetState  = 12
 
 	fieldChainPublic  = 1
 	fieldChainPrivate = 2 // SenderChain only

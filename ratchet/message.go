@@ -4,39 +4,73 @@
 package ratchet
 
 import (
+	"crypto/subtle"
+	"encoding/hex"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/crossseal/crossseal/internal/cbc"
 	"github.com/crossseal/crossseal/internal/curve"
+	"github.com/crossseal/crossseal/internal/spqr"
 	"github.com/crossseal/crossseal/internal/wire"
 )
 
 // Identities are the two identity keys bound into every message MAC
-// (the associated data AD of Double Ratchet section 3.4).
+// (the associated data AD of Double Ratchet section 3.4) and, in v4, the
+// two devices' addresses.
 type Identities struct {
 	Local, Remote curve.PublicKey
+	// LocalAddress and RemoteAddress are the devices' fixed-width
+	// addresses ([AddressSize] bytes, see [EncodeAddress]), or nil when the
+	// names are not service ids. A v4 message sent with both carries
+	// LocalAddress ‖ RemoteAddress (SignalMessage field 6); a received one
+	// that carries addresses must carry RemoteAddress ‖ LocalAddress.
+	LocalAddress, RemoteAddress []byte
 }
 
 // Encrypt is RatchetEncrypt (Double Ratchet section 3.4): it derives the
 // next message keys from the sending chain, encrypts plaintext with
 // AES-256-CBC, and returns the MACed SignalMessage. It advances the sending
-// chain.
-func (s *State) Encrypt(plaintext []byte, ids Identities) *wire.SignalMessage {
+// chain. In a v4 session it first advances SPQR (drawing from rand), puts
+// the SPQR message in the SignalMessage and salts the message keys with
+// SPQR's key. On error s is unchanged.
+func (s *State) Encrypt(plaintext []byte, ids Identities, rand io.Reader) (*wire.SignalMessage, error) {
+	var pqMsg []byte
+	var pqKey [spqr.KeySize]byte
+	var salt []byte
+	if s.Version >= 4 {
+		if s.pq == nil {
+			return nil, fmt.Errorf("%w: v4 session without SPQR", ErrCorruptState)
+		}
+		// SPQR.Send leaves s.pq unchanged on error, and nothing below fails.
+		var err error
+		if pqMsg, pqKey, err = s.pq.Send(rand); err != nil {
+			return nil, fmt.Errorf("ratchet: post-quantum ratchet: %w", err)
+		}
+		salt = pqKey[:]
+	}
 	seed, next := s.sender.chain.KDF_CK()
-	mk := DeriveMessageKeys(&seed, s.sender.chain.Index, nil)
+	mk := DeriveMessageKeys(&seed, s.sender.chain.Index, salt)
 	clear(seed[:])
-	msg := wire.NewSignalMessage(&wire.SignalMessage{
+	clear(pqKey[:])
+	m := &wire.SignalMessage{
 		Version:         s.Version,
 		RatchetKey:      s.sender.public,
 		Counter:         mk.Counter,
 		PreviousCounter: s.previousCounter,
 		Ciphertext:      cbc.Encrypt(mk.CipherKey[:], mk.IV[:], plaintext),
-	}, mk.MACKey[:], ids.Local, ids.Remote)
+		PQRatchet:       pqMsg,
+	}
+	if s.Version >= 4 && ids.LocalAddress != nil && ids.RemoteAddress != nil {
+		m.Addresses = append(slices.Clip(ids.LocalAddress), ids.RemoteAddress...)
+	}
+	msg := wire.NewSignalMessage(m, mk.MACKey[:], ids.Local, ids.Remote)
 	mk.Clear()
 	clear(s.sender.chain.Key[:])
 	s.sender.chain = next
-	return msg
+	return msg, nil
 }
 
 // Decrypt is RatchetDecrypt (Double Ratchet section 3.5). It finds or
@@ -49,7 +83,7 @@ func (s *State) Encrypt(plaintext []byte, ids Identities) *wire.SignalMessage {
 // [ErrDuplicateMessage], [ErrTooManySkipped] or [ErrVersionMismatch].
 func (s *State) Decrypt(msg *wire.SignalMessage, ids Identities, rand io.Reader) ([]byte, error) {
 	if msg.Version != s.Version {
-		return nil, fmt.Errorf("%w: message v%d, session v%d", ErrVersionMismatch, msg.Version, s.Version)
+		return nil, fmt.Errorf("%w: %w: message v%d, session v%d", ErrInvalidMessage, ErrVersionMismatch, msg.Version, s.Version)
 	}
 	ci := s.receiverChain(msg.RatchetKey)
 	if ci < 0 {
@@ -58,13 +92,39 @@ func (s *State) Decrypt(msg *wire.SignalMessage, ids Identities, rand io.Reader)
 			return nil, err
 		}
 	}
-	mk, err := s.messageKeys(ci, msg.Counter)
+	seed, err := s.messageSeed(ci, msg.Counter)
 	if err != nil {
 		return nil, err
 	}
+	var salt []byte
+	var pqKey [spqr.KeySize]byte
+	if s.Version >= 4 {
+		if s.pq == nil {
+			clear(seed[:])
+			return nil, fmt.Errorf("%w: v4 session without SPQR", ErrCorruptState)
+		}
+		if pqKey, err = s.pq.Recv(msg.PQRatchet); err != nil {
+			clear(seed[:])
+			return nil, fmt.Errorf("%w: post-quantum ratchet: %w", ErrInvalidMessage, err)
+		}
+		salt = pqKey[:]
+	}
+	mk := DeriveMessageKeys(&seed, msg.Counter, salt)
+	clear(seed[:])
+	clear(pqKey[:])
 	defer mk.Clear()
 	if !msg.VerifyMAC(mk.MACKey[:], ids.Remote, ids.Local) {
 		return nil, ErrInvalidMessage
+	}
+	if msg.Addresses != nil {
+		// libsignal accepts a message without addresses (older senders)
+		// but one that names other devices, or names devices when ours
+		// are not service ids, is not for this session.
+		if ids.LocalAddress == nil || ids.RemoteAddress == nil || len(msg.Addresses) != 2*AddressSize ||
+			subtle.ConstantTimeCompare(msg.Addresses[:AddressSize], ids.RemoteAddress) != 1 ||
+			subtle.ConstantTimeCompare(msg.Addresses[AddressSize:], ids.LocalAddress) != 1 {
+			return nil, fmt.Errorf("%w: addressed to other devices", ErrInvalidMessage)
+		}
 	}
 	pt, err := cbc.Decrypt(mk.CipherKey[:], mk.IV[:], msg.Ciphertext)
 	if err != nil {
@@ -107,24 +167,25 @@ func (s *State) dhRatchet(their curve.PublicKey, rand io.Reader) (int, error) {
 	return ci, nil
 }
 
-// messageKeys returns the keys for counter on receiving chain ci: a stored
-// skipped key (removed from the store), or the chain advanced to counter
-// with the keys it passes stored (SkipMessageKeys, section 3.5).
-func (s *State) messageKeys(ci int, counter uint32) (MessageKeys, error) {
+// messageSeed returns the message-key seed for counter on receiving chain
+// ci: a stored skipped seed (removed from the store), or the chain advanced
+// to counter with the seeds it passes stored (SkipMessageKeys, section
+// 3.5).
+func (s *State) messageSeed(ci int, counter uint32) ([KeySize]byte, error) {
 	r := &s.receivers[ci]
 	if counter < r.chain.Index {
 		for i := range r.skipped {
 			if r.skipped[i].index == counter {
-				mk := DeriveMessageKeys(&r.skipped[i].seed, counter, nil)
+				seed := r.skipped[i].seed
 				clear(r.skipped[i].seed[:])
 				r.skipped = append(r.skipped[:i], r.skipped[i+1:]...)
-				return mk, nil
+				return seed, nil
 			}
 		}
-		return MessageKeys{}, &DuplicateError{Counter: counter, Next: r.chain.Index}
+		return [KeySize]byte{}, &DuplicateError{Counter: counter, Next: r.chain.Index}
 	}
 	if counter-r.chain.Index > MaxForwardJumps {
-		return MessageKeys{}, &SkipError{Counter: counter, Next: r.chain.Index, Limit: MaxForwardJumps}
+		return [KeySize]byte{}, &SkipError{Counter: counter, Next: r.chain.Index, Limit: MaxForwardJumps}
 	}
 	// Only the last MaxMessageKeys skipped seeds can be kept: step over the
 	// older ones without storing them.
@@ -147,9 +208,40 @@ func (s *State) messageKeys(ci int, counter uint32) (MessageKeys, error) {
 		r.skipped = append(r.skipped[:0], r.skipped[over:]...)
 	}
 	seed, next := r.chain.KDF_CK()
-	mk := DeriveMessageKeys(&seed, counter, nil)
-	clear(seed[:])
 	clear(r.chain.Key[:])
 	r.chain = next
-	return mk, nil
+	return seed, nil
+}
+
+// AddressSize is the size of one device's address in the v4 address
+// binding: a service id in its fixed-width binary form (a type byte, 0x00
+// for an ACI and 0x01 for a PNI, then the 16-byte UUID) and the device id
+// as one byte.
+const AddressSize = 18
+
+// EncodeAddress returns the fixed-width address of device deviceID of the
+// account named name, if name is a service id as libsignal writes it (a
+// UUID in canonical text form for an ACI, or "PNI:" and a UUID), and nil
+// otherwise (the binding is then omitted, as libsignal does). Device ids
+// above 255 have no binding either.
+func EncodeAddress(name string, deviceID uint32) []byte {
+	kind := byte(0)
+	if rest, ok := strings.CutPrefix(name, "PNI:"); ok {
+		kind, name = 1, rest
+	}
+	if deviceID > 255 || len(name) != 36 {
+		return nil
+	}
+	out := make([]byte, 0, AddressSize)
+	out = append(out, kind)
+	var b [16]byte
+	hexPart := strings.ReplaceAll(name, "-", "")
+	if len(hexPart) != 32 || name[8] != '-' || name[13] != '-' || name[18] != '-' || name[23] != '-' {
+		return nil
+	}
+	if _, err := hex.Decode(b[:], []byte(hexPart)); err != nil {
+		return nil
+	}
+	out = append(out, b[:]...)
+	return append(out, byte(deviceID))
 }

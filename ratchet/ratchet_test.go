@@ -52,7 +52,7 @@ func TestConversation(t *testing.T) {
 			from, to, fid = bob, alice, flip(ids)
 		}
 		pt := []byte(fmt.Sprint("msg ", i))
-		got, err := to.Clone().Decrypt(from.Encrypt(pt, fid), flip(fid), nil)
+		got, err := to.Clone().Decrypt(mustEncrypt(from, pt, fid), flip(fid), nil)
 		if err != nil {
 			t.Fatalf("message %d: %v", i, err)
 		}
@@ -60,7 +60,7 @@ func TestConversation(t *testing.T) {
 			t.Fatalf("message %d: got %q", i, got)
 		}
 		// Decrypt on the real state too, so the conversation advances.
-		_ = mustDecrypt(t, to, from.Encrypt(pt, fid), flip(fid))
+		_ = mustDecrypt(t, to, mustEncrypt(from, pt, fid), flip(fid))
 	}
 }
 
@@ -78,9 +78,9 @@ func TestReceiverChainLimit(t *testing.T) {
 	// Keep one message from each of alice's first chains undelivered.
 	var late []*wire.SignalMessage
 	for range MaxReceiverChains + 1 {
-		late = append(late, alice.Encrypt([]byte("late"), ids))
-		mustDecrypt(t, bob, alice.Encrypt([]byte("x"), ids), flip(ids))
-		mustDecrypt(t, alice, bob.Encrypt([]byte("y"), flip(ids)), ids)
+		late = append(late, mustEncrypt(alice, []byte("late"), ids))
+		mustDecrypt(t, bob, mustEncrypt(alice, []byte("x"), ids), flip(ids))
+		mustDecrypt(t, alice, mustEncrypt(bob, []byte("y"), flip(ids)), ids)
 	}
 	if n := bob.ReceiverChains(); n != MaxReceiverChains {
 		t.Fatalf("bob keeps %d receiver chains, want %d", n, MaxReceiverChains)
@@ -95,11 +95,11 @@ func TestReceiverChainLimit(t *testing.T) {
 
 func TestSkippedKeysCapped(t *testing.T) {
 	alice, bob, ids := pair(t)
-	first := alice.Encrypt([]byte("first"), ids)
+	first := mustEncrypt(alice, []byte("first"), ids)
 	for range MaxMessageKeys + 10 {
-		alice.Encrypt(nil, ids)
+		mustEncrypt(alice, nil, ids)
 	}
-	mustDecrypt(t, bob, alice.Encrypt([]byte("last"), ids), flip(ids))
+	mustDecrypt(t, bob, mustEncrypt(alice, []byte("last"), ids), flip(ids))
 	if n := bob.SkippedKeys(); n != MaxMessageKeys {
 		t.Fatalf("stored %d skipped keys, want %d", n, MaxMessageKeys)
 	}
@@ -112,7 +112,7 @@ func TestSkippedKeysCapped(t *testing.T) {
 func TestSkipLimit(t *testing.T) {
 	alice, bob, ids := pair(t)
 	alice.sender.chain.Index = MaxForwardJumps + 1
-	m := alice.Encrypt([]byte("too far"), ids)
+	m := mustEncrypt(alice, []byte("too far"), ids)
 	_, err := bob.Decrypt(m, flip(ids), nil)
 	var se *SkipError
 	if !errors.Is(err, ErrTooManySkipped) || !errors.As(err, &se) || se.Limit != MaxForwardJumps {
@@ -126,15 +126,18 @@ func TestSkipLimit(t *testing.T) {
 func TestVersionMismatch(t *testing.T) {
 	alice, bob, ids := pair(t)
 	alice.Version = 4
-	if _, err := bob.Decrypt(alice.Encrypt([]byte("x"), ids), flip(ids), nil); !errors.Is(err, ErrVersionMismatch) {
+	if err := alice.StartPQ(make([]byte, 32), true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bob.Decrypt(mustEncrypt(alice, []byte("x"), ids), flip(ids), nil); !errors.Is(err, ErrVersionMismatch) {
 		t.Fatalf("got %v", err)
 	}
 }
 
 func TestProtoRoundTrip(t *testing.T) {
 	alice, bob, ids := pair(t)
-	alice.Encrypt(nil, ids)
-	mustDecrypt(t, bob, alice.Encrypt([]byte("x"), ids), flip(ids))
+	mustEncrypt(alice, nil, ids)
+	mustDecrypt(t, bob, mustEncrypt(alice, []byte("x"), ids), flip(ids))
 	for _, s := range []*State{alice, bob} {
 		var p pb.SessionState
 		s.ToProto(&p)
@@ -161,9 +164,9 @@ func TestProtoRoundTrip(t *testing.T) {
 
 func TestFromProtoRejectsCorrupt(t *testing.T) {
 	alice, bob, ids := pair(t)
-	mustDecrypt(t, bob, alice.Encrypt([]byte("x"), ids), flip(ids))
-	alice.Encrypt(nil, ids)
-	mustDecrypt(t, bob, alice.Encrypt([]byte("y"), ids), flip(ids)) // one skipped key
+	mustDecrypt(t, bob, mustEncrypt(alice, []byte("x"), ids), flip(ids))
+	mustEncrypt(alice, nil, ids)
+	mustDecrypt(t, bob, mustEncrypt(alice, []byte("y"), ids), flip(ids)) // one skipped key
 	var good pb.SessionState
 	bob.ToProto(&good)
 	mods := map[string]func(*pb.SessionState){
@@ -214,4 +217,13 @@ func TestFormattingHidesSecrets(t *testing.T) {
 			}
 		}
 	}
+}
+
+// mustEncrypt is State.Encrypt for tests of v3 sessions, which never fail.
+func mustEncrypt(s *State, pt []byte, ids Identities) *wire.SignalMessage {
+	m, err := s.Encrypt(pt, ids, nil)
+	if err != nil {
+		panic(err)
+	}
+	return m
 }

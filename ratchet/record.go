@@ -8,6 +8,7 @@ import (
 
 	"github.com/crossseal/crossseal/internal/curve"
 	"github.com/crossseal/crossseal/internal/pb"
+	"github.com/crossseal/crossseal/internal/spqr"
 )
 
 // ToProto writes the ratchet part of a session record into p (root key,
@@ -35,6 +36,22 @@ func (s *State) ToProto(p *pb.SessionState) {
 		}
 		p.ReceiverChains[i] = rc
 	}
+	p.PqRatchetState = nil
+	if s.pq != nil {
+		p.PqRatchetState = s.pq.Marshal()
+	}
+}
+
+// AppendPQProto appends field 12 of a storage.proto SessionState
+// (pq_ratchet_state) for a v4 session, nothing for v3.
+func (s *State) AppendPQProto(b []byte) []byte {
+	if s.pq == nil {
+		return b
+	}
+	pq := s.pq.Marshal()
+	b = appendBytesField(b, fieldPQRatchetState, pq)
+	clear(pq)
+	return b
 }
 
 // FromProto decodes the ratchet part of a stored session. It checks every
@@ -83,6 +100,14 @@ func FromProto(p *pb.SessionState) (*State, error) {
 			r.skipped[j].index = k.Index
 			copy(r.skipped[j].seed[:], k.Seed)
 		}
+	}
+	switch {
+	case s.Version >= 4 && len(p.PqRatchetState) > 0:
+		if s.pq, err = spqr.Unmarshal(p.PqRatchetState); err != nil {
+			return bad("post-quantum ratchet state")
+		}
+	case s.Version >= 4 || len(p.PqRatchetState) > 0:
+		return bad("post-quantum ratchet state for this version")
 	}
 	return s, nil
 }

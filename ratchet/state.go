@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/crossseal/crossseal/internal/curve"
+	"github.com/crossseal/crossseal/internal/spqr"
 )
 
 // State is one Double Ratchet session: the root key, our sending chain, and
@@ -23,6 +24,8 @@ type State struct {
 	receivers []receiverChain
 	// previousCounter is written into every message sent on this chain.
 	previousCounter uint32
+	// pq is the SPQR post-quantum ratchet of a v4 session, nil in v3.
+	pq *spqr.State
 }
 
 type senderChain struct {
@@ -111,7 +114,34 @@ func (s *State) Clone() *State {
 		c.receivers[i] = r
 		c.receivers[i].skipped = slices.Clone(r.skipped)
 	}
+	if s.pq != nil {
+		c.pq = s.pq.Clone()
+	}
 	return &c
+}
+
+// StartPQ attaches the SPQR post-quantum ratchet to a v4 session, keyed by
+// the SPQR key of PQXDH. The session initiator passes initiator=true.
+// From then on every message carries an SPQR message and its message keys
+// are salted with SPQR's key.
+func (s *State) StartPQ(authKey []byte, initiator bool) error {
+	if s.Version != 4 {
+		return fmt.Errorf("%w: SPQR needs a v4 session, this is v%d", ErrVersionMismatch, s.Version)
+	}
+	dir := spqr.B2A
+	if initiator {
+		dir = spqr.A2B
+	}
+	s.pq = spqr.New(authKey, dir)
+	return nil
+}
+
+// PQEpoch returns the SPQR epoch of a v4 session (0 in v3).
+func (s *State) PQEpoch() uint64 {
+	if s.pq == nil {
+		return 0
+	}
+	return s.pq.Epoch()
 }
 
 // SenderRatchetKey returns our current ratchet public key.
@@ -182,5 +212,8 @@ func (s *State) Wipe() {
 	clear(s.sender.chain.Key[:])
 	for i := range s.receivers {
 		wipeChain(&s.receivers[i])
+	}
+	if s.pq != nil {
+		s.pq.Wipe()
 	}
 }

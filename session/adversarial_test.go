@@ -62,7 +62,7 @@ func TestRejectedMessagesChangeNothing(t *testing.T) {
 		{"mac first byte", flip(-wire.MACSize), ErrInvalidMessage},
 		{"ciphertext byte", flip(-wire.MACSize - 3), ErrInvalidMessage},
 		{"version byte v2", Ciphertext{TypeWhisper, append([]byte{0x22}, good.Body[1:]...)}, ErrUnsupportedVersion},
-		{"version byte v4", Ciphertext{TypeWhisper, append([]byte{0x44}, good.Body[1:]...)}, ErrUnsupportedVersion},
+		{"version byte v4", Ciphertext{TypeWhisper, append([]byte{0x44}, good.Body[1:]...)}, ErrInvalidMessage}, // v4 message, v3 session
 		{"version byte v15", Ciphertext{TypeWhisper, append([]byte{0xFF}, good.Body[1:]...)}, ErrUnsupportedVersion},
 		{"extended", Ciphertext{TypeWhisper, append(append([]byte(nil), good.Body...), 0)}, ErrInvalidMessage},
 		{"empty", Ciphertext{TypeWhisper, nil}, ErrMalformed},

@@ -23,8 +23,19 @@ const (
 	TypePreKey = wire.TypePreKey
 )
 
-// Version is the protocol version this package speaks.
-const Version = wire.VersionV3
+// Protocol versions this package speaks: v3 (X3DH + Double Ratchet, what
+// WhatsApp-style clients speak) and v4 (PQXDH + Double Ratchet + SPQR,
+// what current Signal clients speak). A session's version is fixed by the
+// bundle it starts from: v4 if the bundle has a KEM prekey.
+const (
+	VersionV3 = wire.VersionV3
+	VersionV4 = wire.VersionV4
+)
+
+// Version is the oldest protocol version this package speaks.
+//
+// Deprecated: sessions are v3 or v4; use [VersionV3] or [VersionV4].
+const Version = VersionV3
 
 // Ciphertext is an encrypted message: its type and its exact wire bytes.
 type Ciphertext struct {
@@ -62,20 +73,44 @@ func (m *Manager) ProcessBundle(ctx context.Context, addr keystore.Address, b *x
 		if _, err := checkTrust(tx, addr, b.IdentityKey); err != nil {
 			return err
 		}
-		ss, err := x3dh.Initiate(x3dh.InitiatorParameters{OurIdentity: ident.priv, OurBase: base, Bundle: b})
-		if err != nil {
-			return err
-		}
-		rs, err := ratchet.InitializeAliceWithKey(Version, ratchet.RootKey(ss.RootKey), ratchet.ChainKey{Key: ss.ChainKey}, b.SignedPreKey, sending)
-		ss.Clear()
-		if err != nil {
-			return fmt.Errorf("session: %w", err)
+		params := x3dh.InitiatorParameters{OurIdentity: ident.priv, OurBase: base, Bundle: b}
+		var rs *ratchet.State
+		var kemCT []byte
+		if b.KEMPreKey == nil {
+			ss, err := x3dh.Initiate(params)
+			if err != nil {
+				return err
+			}
+			rs, err = ratchet.InitializeAliceWithKey(VersionV3, ratchet.RootKey(ss.RootKey), ratchet.ChainKey{Key: ss.ChainKey}, b.SignedPreKey, sending)
+			ss.Clear()
+			if err != nil {
+				return fmt.Errorf("session: %w", err)
+			}
+		} else {
+			// PQXDH (v4): x3dh.InitiatePQ verifies both prekey signatures
+			// before any DH or encapsulation.
+			ss, ct, err := x3dh.InitiatePQ(params, *b.KEMPreKey, m.rand)
+			if err != nil {
+				return err
+			}
+			kemCT = ct
+			rs, err = ratchet.InitializeAliceWithKey(VersionV4, ratchet.RootKey(ss.RootKey), ratchet.ChainKey{Key: ss.ChainKey}, b.SignedPreKey, sending)
+			if err == nil {
+				err = rs.StartPQ(ss.PQRatchetKey[:], true)
+			}
+			ss.Clear()
+			if err != nil {
+				return fmt.Errorf("session: %w", err)
+			}
 		}
 		basePub := base.PublicKey()
 		st := &state{
 			ratchet: rs, local: ident.pub, remote: b.IdentityKey,
 			localRegID: ident.regID, remoteRegID: b.RegistrationID, aliceBase: basePub,
 			pending: &pendingPreKey{hasPreKeyID: b.HasPreKey, preKeyID: b.PreKeyID, signedPreKeyID: b.SignedPreKeyID, baseKey: basePub},
+		}
+		if b.KEMPreKey != nil {
+			st.pending.hasKEM, st.pending.kemPreKeyID, st.pending.kemCiphertext = true, b.KEMPreKey.ID, kemCT
 		}
 		rec, err := m.loadRecord(tx, addr)
 		if err != nil {
@@ -117,12 +152,16 @@ func (m *Manager) Encrypt(ctx context.Context, addr keystore.Address, plaintext 
 		if _, err := checkTrust(tx, addr, st.remote); err != nil {
 			return err
 		}
-		msg := st.ratchet.Encrypt(plaintext, ratchet.Identities{Local: st.local, Remote: st.remote})
+		msg, err := st.ratchet.Encrypt(plaintext, m.identities(st, addr), m.rand)
+		if err != nil {
+			return fmt.Errorf("session: %w", err)
+		}
 		if p := st.pending; p != nil {
 			pk := wire.NewPreKeySignalMessage(&wire.PreKeySignalMessage{
 				Version: st.ratchet.Version, RegistrationID: st.localRegID,
 				HasPreKeyID: p.hasPreKeyID, PreKeyID: p.preKeyID, SignedPreKeyID: p.signedPreKeyID,
 				BaseKey: p.baseKey, IdentityKey: st.local, Message: msg,
+				HasKyberPreKeyID: p.hasKEM, KyberPreKeyID: p.kemPreKeyID, KyberCiphertext: p.kemCiphertext,
 			})
 			out = Ciphertext{Type: TypePreKey, Body: pk.Bytes()}
 		} else {
@@ -172,19 +211,24 @@ func (m *Manager) DecryptTx(ctx context.Context, addr keystore.Address, c Cipher
 		if err != nil {
 			return malformed(err)
 		}
-		if msg.Version != Version {
+		if msg.Version != VersionV3 && msg.Version != VersionV4 {
 			return fmt.Errorf("%w: message version %d", ErrUnsupportedVersion, msg.Version)
 		}
 		return m.decrypt(ctx, addr, fn, func(tx keystore.Tx, rec *record) ([]byte, error) {
-			return m.decryptWithRecord(rec, msg)
+			return m.decryptWithRecord(rec, msg, addr)
 		})
 	case TypePreKey:
 		msg, err := wire.ParsePreKeySignalMessage(c.Body)
 		if err != nil {
 			return malformed(err)
 		}
-		if msg.Version != Version {
+		if msg.Version != VersionV3 && msg.Version != VersionV4 {
 			return fmt.Errorf("%w: message version %d", ErrUnsupportedVersion, msg.Version)
+		}
+		if (msg.Version == VersionV4) != msg.HasKyberPreKeyID {
+			// libsignal refuses v4 session starts without a KEM part; a
+			// v3 one with a KEM part does not parse.
+			return malformed(fmt.Errorf("v%d PreKeySignalMessage with kyber prekey: %t", msg.Version, msg.HasKyberPreKeyID))
 		}
 		return m.decrypt(ctx, addr, fn, func(tx keystore.Tx, rec *record) ([]byte, error) {
 			return m.decryptPreKey(tx, addr, rec, msg)
@@ -237,7 +281,7 @@ func (m *Manager) decrypt(ctx context.Context, addr keystore.Address, fn func(ke
 // (libsignal decrypt_message_with_record). On success the session that
 // decrypted is current in rec. A duplicate in the current session is
 // reported at once.
-func (m *Manager) decryptWithRecord(rec *record, msg *wire.SignalMessage) ([]byte, error) {
+func (m *Manager) decryptWithRecord(rec *record, msg *wire.SignalMessage, addr keystore.Address) ([]byte, error) {
 	if rec.current == nil && len(rec.previous) == 0 {
 		return nil, ErrNoSession
 	}
@@ -245,7 +289,7 @@ func (m *Manager) decryptWithRecord(rec *record, msg *wire.SignalMessage) ([]byt
 	// the limit, say); archived sessions only add "did not decrypt".
 	currentErr := error(ErrInvalidMessage)
 	if rec.current != nil {
-		pt, err := m.decryptWithState(rec.current, msg)
+		pt, err := m.decryptWithState(rec.current, msg, addr)
 		if err == nil || errors.Is(err, ErrDuplicateMessage) {
 			return pt, err
 		}
@@ -253,7 +297,7 @@ func (m *Manager) decryptWithRecord(rec *record, msg *wire.SignalMessage) ([]byt
 	}
 	for i, s := range rec.previous {
 		c := s.clone()
-		if pt, err := m.decryptWithState(c, msg); err == nil {
+		if pt, err := m.decryptWithState(c, msg, addr); err == nil {
 			rec.previous = append(rec.previous[:i], rec.previous[i+1:]...)
 			rec.promote(c)
 			return pt, nil
@@ -264,9 +308,9 @@ func (m *Manager) decryptWithRecord(rec *record, msg *wire.SignalMessage) ([]byt
 
 // decryptWithState decrypts on a clone of s and, on success, copies the
 // clone back into s.
-func (m *Manager) decryptWithState(s *state, msg *wire.SignalMessage) ([]byte, error) {
+func (m *Manager) decryptWithState(s *state, msg *wire.SignalMessage, addr keystore.Address) ([]byte, error) {
 	c := s.ratchet.Clone()
-	pt, err := c.Decrypt(msg, ratchet.Identities{Local: s.local, Remote: s.remote}, m.rand)
+	pt, err := c.Decrypt(msg, m.identities(s, addr), m.rand)
 	if err != nil {
 		c.Wipe()
 		return nil, err
@@ -289,7 +333,7 @@ func (m *Manager) decryptPreKey(tx keystore.Tx, addr keystore.Address, rec *reco
 			rec.previous = append(rec.previous[:i], rec.previous[i+1:]...)
 			rec.promote(s.clone())
 		}
-		return m.decryptWithRecord(rec, msg.Message)
+		return m.decryptWithRecord(rec, msg.Message, addr)
 	}
 	ident, err := m.loadIdentity(tx)
 	if err != nil {
@@ -305,20 +349,39 @@ func (m *Manager) decryptPreKey(tx keystore.Tx, addr keystore.Address, rec *reco
 			return nil, err
 		}
 	}
-	ss, err := x3dh.Respond(x3dh.ResponderParameters{
+	params := x3dh.ResponderParameters{
 		OurIdentity: ident.priv, OurSignedPreKey: spk, OurOneTimePreKey: opk,
 		TheirIdentity: msg.IdentityKey, TheirBase: msg.BaseKey,
-	})
-	if err != nil {
-		return nil, err
 	}
-	rs := ratchet.InitializeBob(msg.Version, ratchet.RootKey(ss.RootKey), ratchet.ChainKey{Key: ss.ChainKey}, spk)
-	ss.Clear()
+	var rs *ratchet.State
+	if msg.Version == VersionV3 {
+		ss, err := x3dh.Respond(params)
+		if err != nil {
+			return nil, err
+		}
+		rs = ratchet.InitializeBob(msg.Version, ratchet.RootKey(ss.RootKey), ratchet.ChainKey{Key: ss.ChainKey}, spk)
+		ss.Clear()
+	} else {
+		kemPriv, err := useKEMPreKey(tx, msg.KyberPreKeyID, msg.SignedPreKeyID, msg.BaseKey)
+		if err != nil {
+			return nil, err
+		}
+		ss, err := x3dh.RespondPQ(params, kemPriv, msg.KyberCiphertext)
+		if err != nil {
+			return nil, err
+		}
+		rs = ratchet.InitializeBob(msg.Version, ratchet.RootKey(ss.RootKey), ratchet.ChainKey{Key: ss.ChainKey}, spk)
+		err = rs.StartPQ(ss.PQRatchetKey[:], false)
+		ss.Clear()
+		if err != nil {
+			return nil, fmt.Errorf("session: %w", err)
+		}
+	}
 	st := &state{
 		ratchet: rs, local: ident.pub, remote: msg.IdentityKey,
 		localRegID: ident.regID, remoteRegID: msg.RegistrationID, aliceBase: msg.BaseKey,
 	}
-	pt, err := m.decryptWithState(st, msg.Message)
+	pt, err := m.decryptWithState(st, msg.Message, addr)
 	if err != nil {
 		return nil, err
 	}
@@ -329,4 +392,22 @@ func (m *Manager) decryptPreKey(tx keystore.Tx, addr keystore.Address, rec *reco
 		}
 	}
 	return pt, nil
+}
+
+// identities are what a message of session s with addr binds: the two
+// identity keys and, in v4, the two devices' addresses when both names are
+// service ids (see [Manager.SetLocalAddress]).
+func (m *Manager) identities(s *state, addr keystore.Address) ratchet.Identities {
+	ids := ratchet.Identities{Local: s.local, Remote: s.remote}
+	if s.ratchet.Version >= VersionV4 {
+		m.mu.Lock()
+		local := m.localAddress
+		m.mu.Unlock()
+		if local != nil {
+			if remote := ratchet.EncodeAddress(addr.Name, addr.DeviceID); remote != nil {
+				ids.LocalAddress, ids.RemoteAddress = local, remote
+			}
+		}
+	}
+	return ids
 }

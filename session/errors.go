@@ -33,6 +33,10 @@ var (
 	ErrUnsupportedVersion = errors.New("session: unsupported version")
 	// ErrTooLarge is returned for a plaintext above [MaxPlaintextSize].
 	ErrTooLarge = errors.New("session: plaintext too large")
+	// ErrReusedBaseKey is returned for a PreKeySignalMessage that reuses
+	// the base key of an earlier session started with the same
+	// last-resort KEM prekey (a replayed session start).
+	ErrReusedBaseKey = errors.New("session: base key reused with a last-resort KEM prekey")
 
 	// ErrInvalidMessage matches every message that failed to parse,
 	// authenticate or decrypt. Authentication failures carry no detail.

@@ -15,6 +15,7 @@ import (
 	"github.com/crossseal/crossseal/internal/curve"
 	"github.com/crossseal/crossseal/internal/pb"
 	"github.com/crossseal/crossseal/keystore"
+	"github.com/crossseal/crossseal/ratchet"
 	"github.com/crossseal/crossseal/x3dh"
 	"google.golang.org/protobuf/proto"
 )
@@ -34,6 +35,21 @@ type Manager struct {
 	// signedPreKey caches the last signed prekey used to answer a session.
 	signedPreKey *cachedKey
 	records      map[keystore.Address]cachedRecord
+	// localAddress is this device's fixed-width address for the v4
+	// address binding, nil if unset or not a service id.
+	localAddress []byte
+}
+
+// SetLocalAddress tells m the address of the local device. When it and a
+// peer's name are service ids (a UUID, or "PNI:" and a UUID, as Signal
+// names accounts), v4 messages bind both devices' addresses, as libsignal
+// does: a message relabelled to another sender or recipient then fails.
+// Other names (crossseal's "app:user") carry no binding; a received message
+// that carries one is then rejected.
+func (m *Manager) SetLocalAddress(addr keystore.Address) {
+	m.mu.Lock()
+	m.localAddress = ratchet.EncodeAddress(addr.Name, addr.DeviceID)
+	m.mu.Unlock()
 }
 
 type cachedRecord struct {
@@ -280,4 +296,36 @@ func (m *Manager) Devices(ctx context.Context, name string) ([]uint32, error) {
 		return err
 	})
 	return ids, err
+}
+
+// SessionInfo describes the current session with a device. All fields are
+// public.
+type SessionInfo struct {
+	// Version is the protocol version: [VersionV3] or [VersionV4].
+	Version uint8
+	// PQEpoch is the SPQR epoch of a v4 session: it grows by one each time
+	// the two sides complete an ML-KEM-768 exchange (0 in v3).
+	PQEpoch uint64
+	// Pending is true until the peer has replied, while every message to
+	// it is a PreKeySignalMessage.
+	Pending bool
+}
+
+// Session describes the current session with addr, or returns
+// [ErrNoSession].
+func (m *Manager) Session(ctx context.Context, addr keystore.Address) (SessionInfo, error) {
+	var info SessionInfo
+	err := m.store.Update(ctx, func(tx keystore.Tx) error {
+		rec, err := m.loadRecord(tx, addr)
+		if err != nil {
+			return err
+		}
+		if rec.current == nil {
+			return fmt.Errorf("%w with %s", ErrNoSession, addr)
+		}
+		r := rec.current.ratchet
+		info = SessionInfo{Version: r.Version, PQEpoch: r.PQEpoch(), Pending: rec.current.pending != nil}
+		return nil
+	})
+	return info, err
 }

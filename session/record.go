@@ -40,6 +40,10 @@ type pendingPreKey struct {
 	preKeyID       uint32
 	signedPreKeyID uint32
 	baseKey        curve.PublicKey
+	// v4: the KEM prekey used and the ciphertext for it.
+	hasKEM        bool
+	kemPreKeyID   uint32
+	kemCiphertext []byte
 }
 
 func (s *state) clone() *state {
@@ -94,6 +98,10 @@ func encodeState(s *state) *pb.SessionState {
 		if s.pending.hasPreKeyID {
 			p.PendingPreKey.PreKeyId = proto.Uint32(s.pending.preKeyID)
 		}
+		if s.pending.hasKEM {
+			p.PendingPreKey.KemPreKeyId = proto.Uint32(s.pending.kemPreKeyID)
+			p.PendingPreKey.KemCiphertext = s.pending.kemCiphertext
+		}
 	}
 	return p
 }
@@ -118,6 +126,12 @@ func decodeState(p *pb.SessionState) (*state, error) {
 			hasPreKeyID:    pp.PreKeyId != nil,
 			preKeyID:       pp.GetPreKeyId(),
 			signedPreKeyID: pp.SignedPreKeyId,
+			hasKEM:         pp.KemPreKeyId != nil,
+			kemPreKeyID:    pp.GetKemPreKeyId(),
+			kemCiphertext:  pp.KemCiphertext,
+		}
+		if s.pending.hasKEM != (len(pp.KemCiphertext) > 0) || s.pending.hasKEM != (s.ratchet.Version >= 4) {
+			return nil, fmt.Errorf("%w: pending KEM prekey", ErrCorruptRecord)
 		}
 		if s.pending.baseKey, err = curve.NewPublicKey(pp.BaseKey); err != nil {
 			return nil, err
@@ -144,6 +158,8 @@ const (
 	fieldPendingPreKeyID = 1
 	fieldPendingSignedID = 2
 	fieldPendingBaseKey  = 3
+	fieldPendingKEMID    = 4
+	fieldPendingKEMCT    = 5
 )
 
 // marshal encodes the record as a storage.proto SessionRecord. Records are
@@ -158,6 +174,9 @@ func (r *record) marshal() []byte {
 	states = append(states, r.previous...)
 	for _, s := range states {
 		size += s.ratchet.ProtoSize() + 4*(curve.SerializedPublicKeySize+2) + 40
+		if s.pending != nil {
+			size += len(s.pending.kemCiphertext) + 16
+		}
 	}
 	b := make([]byte, 0, size)
 	b = protowire.AppendTag(b, fieldRecordVersion, protowire.VarintType)
@@ -197,6 +216,14 @@ func appendState(b []byte, s *state) []byte {
 		}
 		pp = protowire.AppendTag(pp, fieldPendingBaseKey, protowire.BytesType)
 		pp = protowire.AppendBytes(pp, p.baseKey.AppendBytes(k[:0]))
+		if p.hasKEM {
+			pp = protowire.AppendTag(pp, fieldPendingKEMID, protowire.VarintType)
+			pp = protowire.AppendVarint(pp, uint64(p.kemPreKeyID))
+			if len(p.kemCiphertext) > 0 {
+				pp = protowire.AppendTag(pp, fieldPendingKEMCT, protowire.BytesType)
+				pp = protowire.AppendBytes(pp, p.kemCiphertext)
+			}
+		}
 		b = protowire.AppendTag(b, fieldPendingPreKey, protowire.BytesType)
 		b = protowire.AppendBytes(b, pp)
 	}
@@ -209,7 +236,8 @@ func appendState(b []byte, s *state) []byte {
 		b = protowire.AppendVarint(b, uint64(s.remoteRegID))
 	}
 	b = protowire.AppendTag(b, fieldAliceBaseKey, protowire.BytesType)
-	return protowire.AppendBytes(b, s.aliceBase.AppendBytes(k[:0]))
+	b = protowire.AppendBytes(b, s.aliceBase.AppendBytes(k[:0]))
+	return s.ratchet.AppendPQProto(b)
 }
 
 // marshalGenerated encodes the record through the generated code; the

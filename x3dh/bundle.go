@@ -36,6 +36,10 @@ type Bundle struct {
 	// PreKeyID and PreKey are the one-time prekey, if HasPreKey.
 	PreKeyID uint32
 	PreKey   PublicKey
+	// KEMPreKey is the signed KEM prekey (PQSPK_B or PQOPK_B) of a PQXDH
+	// bundle, nil in an X3DH-only bundle. A session started from a bundle
+	// with a KEM prekey is a v4 session.
+	KEMPreKey *KEMPreKey
 }
 
 // Verify checks that the bundle is complete and that the signed prekey's

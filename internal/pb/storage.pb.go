@@ -105,8 +105,11 @@ type SessionState struct {
 	LocalRegistrationId  uint32                 `protobuf:"varint,9,opt,name=local_registration_id,json=localRegistrationId,proto3" json:"local_registration_id,omitempty"`
 	RemoteRegistrationId uint32                 `protobuf:"varint,10,opt,name=remote_registration_id,json=remoteRegistrationId,proto3" json:"remote_registration_id,omitempty"`
 	AliceBaseKey         []byte                 `protobuf:"bytes,11,opt,name=alice_base_key,json=aliceBaseKey,proto3" json:"alice_base_key,omitempty"` // 33 bytes: identifies the X3DH run
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// pq_ratchet_state is the SPQR state of a v4 session (proto/spqr.proto's
+	// SPQRState), secret; empty in v3.
+	PqRatchetState []byte `protobuf:"bytes,12,opt,name=pq_ratchet_state,json=pqRatchetState,proto3" json:"pq_ratchet_state,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *SessionState) Reset() {
@@ -212,6 +215,13 @@ func (x *SessionState) GetRemoteRegistrationId() uint32 {
 func (x *SessionState) GetAliceBaseKey() []byte {
 	if x != nil {
 		return x.AliceBaseKey
+	}
+	return nil
+}
+
+func (x *SessionState) GetPqRatchetState() []byte {
+	if x != nil {
+		return x.PqRatchetState
 	}
 	return nil
 }
@@ -415,8 +425,11 @@ type PendingPreKey struct {
 	PreKeyId       *uint32                `protobuf:"varint,1,opt,name=pre_key_id,json=preKeyId,proto3,oneof" json:"pre_key_id,omitempty"`
 	SignedPreKeyId uint32                 `protobuf:"varint,2,opt,name=signed_pre_key_id,json=signedPreKeyId,proto3" json:"signed_pre_key_id,omitempty"`
 	BaseKey        []byte                 `protobuf:"bytes,3,opt,name=base_key,json=baseKey,proto3" json:"base_key,omitempty"` // 33 bytes
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// v4 only: the KEM prekey used and the KEM ciphertext for it.
+	KemPreKeyId   *uint32 `protobuf:"varint,4,opt,name=kem_pre_key_id,json=kemPreKeyId,proto3,oneof" json:"kem_pre_key_id,omitempty"`
+	KemCiphertext []byte  `protobuf:"bytes,5,opt,name=kem_ciphertext,json=kemCiphertext,proto3" json:"kem_ciphertext,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PendingPreKey) Reset() {
@@ -466,6 +479,20 @@ func (x *PendingPreKey) GetSignedPreKeyId() uint32 {
 func (x *PendingPreKey) GetBaseKey() []byte {
 	if x != nil {
 		return x.BaseKey
+	}
+	return nil
+}
+
+func (x *PendingPreKey) GetKemPreKeyId() uint32 {
+	if x != nil && x.KemPreKeyId != nil {
+		return *x.KemPreKeyId
+	}
+	return 0
+}
+
+func (x *PendingPreKey) GetKemCiphertext() []byte {
+	if x != nil {
+		return x.KemCiphertext
 	}
 	return nil
 }
@@ -693,6 +720,101 @@ func (x *SignedPreKeyRecord) GetTimestamp() int64 {
 	return 0
 }
 
+// KEMPreKeyRecord is a signed KEM (Kyber1024 or ML-KEM-1024) prekey for
+// PQXDH. A one-time key is deleted when used; a last-resort key is kept and
+// the base keys it was used with are remembered instead.
+type KEMPreKeyRecord struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Version       uint32                 `protobuf:"varint,1,opt,name=version,proto3" json:"version,omitempty"`
+	Id            uint32                 `protobuf:"varint,2,opt,name=id,proto3" json:"id,omitempty"`
+	PublicKey     []byte                 `protobuf:"bytes,3,opt,name=public_key,json=publicKey,proto3" json:"public_key,omitempty"`    // type byte ‖ encapsulation key
+	PrivateKey    []byte                 `protobuf:"bytes,4,opt,name=private_key,json=privateKey,proto3" json:"private_key,omitempty"` // type byte ‖ decapsulation key, secret
+	Signature     []byte                 `protobuf:"bytes,5,opt,name=signature,proto3" json:"signature,omitempty"`                     // 64-byte XEdDSA signature over public_key
+	LastResort    bool                   `protobuf:"varint,6,opt,name=last_resort,json=lastResort,proto3" json:"last_resort,omitempty"`
+	Timestamp     int64                  `protobuf:"varint,7,opt,name=timestamp,proto3" json:"timestamp,omitempty"` // unix milliseconds of generation
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *KEMPreKeyRecord) Reset() {
+	*x = KEMPreKeyRecord{}
+	mi := &file_storage_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *KEMPreKeyRecord) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*KEMPreKeyRecord) ProtoMessage() {}
+
+func (x *KEMPreKeyRecord) ProtoReflect() protoreflect.Message {
+	mi := &file_storage_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use KEMPreKeyRecord.ProtoReflect.Descriptor instead.
+func (*KEMPreKeyRecord) Descriptor() ([]byte, []int) {
+	return file_storage_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *KEMPreKeyRecord) GetVersion() uint32 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+func (x *KEMPreKeyRecord) GetId() uint32 {
+	if x != nil {
+		return x.Id
+	}
+	return 0
+}
+
+func (x *KEMPreKeyRecord) GetPublicKey() []byte {
+	if x != nil {
+		return x.PublicKey
+	}
+	return nil
+}
+
+func (x *KEMPreKeyRecord) GetPrivateKey() []byte {
+	if x != nil {
+		return x.PrivateKey
+	}
+	return nil
+}
+
+func (x *KEMPreKeyRecord) GetSignature() []byte {
+	if x != nil {
+		return x.Signature
+	}
+	return nil
+}
+
+func (x *KEMPreKeyRecord) GetLastResort() bool {
+	if x != nil {
+		return x.LastResort
+	}
+	return false
+}
+
+func (x *KEMPreKeyRecord) GetTimestamp() int64 {
+	if x != nil {
+		return x.Timestamp
+	}
+	return 0
+}
+
 var File_storage_proto protoreflect.FileDescriptor
 
 const file_storage_proto_rawDesc = "" +
@@ -701,7 +823,7 @@ const file_storage_proto_rawDesc = "" +
 	"\rSessionRecord\x12\x18\n" +
 	"\aversion\x18\x01 \x01(\rR\aversion\x129\n" +
 	"\acurrent\x18\x02 \x01(\v2\x1f.crossseal.storage.SessionStateR\acurrent\x12;\n" +
-	"\bprevious\x18\x03 \x03(\v2\x1f.crossseal.storage.SessionStateR\bprevious\"\xb5\x04\n" +
+	"\bprevious\x18\x03 \x03(\v2\x1f.crossseal.storage.SessionStateR\bprevious\"\xdf\x04\n" +
 	"\fSessionState\x12'\n" +
 	"\x0fsession_version\x18\x01 \x01(\rR\x0esessionVersion\x12%\n" +
 	"\x0elocal_identity\x18\x02 \x01(\fR\rlocalIdentity\x12'\n" +
@@ -714,7 +836,8 @@ const file_storage_proto_rawDesc = "" +
 	"\x15local_registration_id\x18\t \x01(\rR\x13localRegistrationId\x124\n" +
 	"\x16remote_registration_id\x18\n" +
 	" \x01(\rR\x14remoteRegistrationId\x12$\n" +
-	"\x0ealice_base_key\x18\v \x01(\fR\faliceBaseKey\"\x90\x01\n" +
+	"\x0ealice_base_key\x18\v \x01(\fR\faliceBaseKey\x12(\n" +
+	"\x10pq_ratchet_state\x18\f \x01(\fR\x0epqRatchetState\"\x90\x01\n" +
 	"\vSenderChain\x12%\n" +
 	"\x0eratchet_public\x18\x01 \x01(\fR\rratchetPublic\x12'\n" +
 	"\x0fratchet_private\x18\x02 \x01(\fR\x0eratchetPrivate\x12\x1b\n" +
@@ -728,13 +851,16 @@ const file_storage_proto_rawDesc = "" +
 	"\n" +
 	"SkippedKey\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\rR\x05index\x12\x12\n" +
-	"\x04seed\x18\x02 \x01(\fR\x04seed\"\x87\x01\n" +
+	"\x04seed\x18\x02 \x01(\fR\x04seed\"\xeb\x01\n" +
 	"\rPendingPreKey\x12!\n" +
 	"\n" +
 	"pre_key_id\x18\x01 \x01(\rH\x00R\bpreKeyId\x88\x01\x01\x12)\n" +
 	"\x11signed_pre_key_id\x18\x02 \x01(\rR\x0esignedPreKeyId\x12\x19\n" +
-	"\bbase_key\x18\x03 \x01(\fR\abaseKeyB\r\n" +
-	"\v_pre_key_id\"\x93\x01\n" +
+	"\bbase_key\x18\x03 \x01(\fR\abaseKey\x12(\n" +
+	"\x0ekem_pre_key_id\x18\x04 \x01(\rH\x01R\vkemPreKeyId\x88\x01\x01\x12%\n" +
+	"\x0ekem_ciphertext\x18\x05 \x01(\fR\rkemCiphertextB\r\n" +
+	"\v_pre_key_idB\x11\n" +
+	"\x0f_kem_pre_key_id\"\x93\x01\n" +
 	"\x0eIdentityRecord\x12\x18\n" +
 	"\aversion\x18\x01 \x01(\rR\aversion\x12\x1d\n" +
 	"\n" +
@@ -757,7 +883,18 @@ const file_storage_proto_rawDesc = "" +
 	"\vprivate_key\x18\x04 \x01(\fR\n" +
 	"privateKey\x12\x1c\n" +
 	"\tsignature\x18\x05 \x01(\fR\tsignature\x12\x1c\n" +
-	"\ttimestamp\x18\x06 \x01(\x03R\ttimestampB,Z*github.com/crossseal/crossseal/internal/pbb\x06proto3"
+	"\ttimestamp\x18\x06 \x01(\x03R\ttimestamp\"\xd8\x01\n" +
+	"\x0fKEMPreKeyRecord\x12\x18\n" +
+	"\aversion\x18\x01 \x01(\rR\aversion\x12\x0e\n" +
+	"\x02id\x18\x02 \x01(\rR\x02id\x12\x1d\n" +
+	"\n" +
+	"public_key\x18\x03 \x01(\fR\tpublicKey\x12\x1f\n" +
+	"\vprivate_key\x18\x04 \x01(\fR\n" +
+	"privateKey\x12\x1c\n" +
+	"\tsignature\x18\x05 \x01(\fR\tsignature\x12\x1f\n" +
+	"\vlast_resort\x18\x06 \x01(\bR\n" +
+	"lastResort\x12\x1c\n" +
+	"\ttimestamp\x18\a \x01(\x03R\ttimestampB,Z*github.com/crossseal/crossseal/internal/pbb\x06proto3"
 
 var (
 	file_storage_proto_rawDescOnce sync.Once
@@ -771,7 +908,7 @@ func file_storage_proto_rawDescGZIP() []byte {
 	return file_storage_proto_rawDescData
 }
 
-var file_storage_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_storage_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_storage_proto_goTypes = []any{
 	(*SessionRecord)(nil),      // 0: crossseal.storage.SessionRecord
 	(*SessionState)(nil),       // 1: crossseal.storage.SessionState
@@ -782,6 +919,7 @@ var file_storage_proto_goTypes = []any{
 	(*IdentityRecord)(nil),     // 6: crossseal.storage.IdentityRecord
 	(*PreKeyRecord)(nil),       // 7: crossseal.storage.PreKeyRecord
 	(*SignedPreKeyRecord)(nil), // 8: crossseal.storage.SignedPreKeyRecord
+	(*KEMPreKeyRecord)(nil),    // 9: crossseal.storage.KEMPreKeyRecord
 }
 var file_storage_proto_depIdxs = []int32{
 	1, // 0: crossseal.storage.SessionRecord.current:type_name -> crossseal.storage.SessionState
@@ -809,7 +947,7 @@ func file_storage_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_storage_proto_rawDesc), len(file_storage_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   9,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
