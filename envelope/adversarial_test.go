@@ -93,7 +93,7 @@ func TestRejectedEnvelopesChangeNothing(t *testing.T) {
 		{"plaintext type", func(e *Envelope) { e.Type = 0 }, ErrUnsupportedType},
 		{"type swapped", func(e *Envelope) { e.Type = TypePreKey }, ErrInvalidMessage},
 		{"signal version 2", func(e *Envelope) { e.Body[0] = 0x22 }, ErrUnsupportedVersion},
-		{"v4 body", func(e *Envelope) { e.Body[0] = 0x44 }, ErrProfileUnavailable},
+		{"v3 body", func(e *Envelope) { e.Body[0] = 0x33 }, ErrInvalidMessage}, // v3 bytes for a v4 session
 		{"relabelled sender", func(e *Envelope) { e.Sender = carol.self }, nil},
 		{"sender is recipient", func(e *Envelope) { e.Sender = bob.self }, ErrMalformed},
 	}

@@ -52,8 +52,9 @@ type Option func(*config)
 func WithIdentityKey(k *IdentityKey) Option { return func(c *config) { c.identity = k } }
 
 // WithMinProfile sets the weakest profile the client accepts (default
-// [ProfileV3]); weaker envelopes fail with [ErrPolicy]. Requiring
-// [ProfileV4] fails with [ErrProfileUnavailable] in this build.
+// [ProfileV3]); weaker envelopes fail with [ErrPolicy], and so does sealing
+// to a device whose bundle is weaker. [ProfileV4] requires post-quantum
+// sessions (PQXDH + SPQR) with every peer.
 func WithMinProfile(p Profile) Option { return func(c *config) { c.minProfile = p } }
 
 // WithPreKeyCount sets how many one-time prekeys [Client.PublishBundle]

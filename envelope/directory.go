@@ -53,6 +53,9 @@ type Upload struct {
 	SignedPreKey *SignedPreKey
 	// PreKeys are new one-time prekeys.
 	PreKeys []PreKey
+	// KEMPreKey replaces the published last-resort KEM prekey (profile
+	// v4); nil keeps it.
+	KEMPreKey *x3dh.KEMPreKey
 }
 
 // Bundle is one device's prekey bundle as a [Directory] hands it out.
@@ -60,11 +63,11 @@ type Bundle struct {
 	Address Address
 	// Profile is the strongest profile the device advertises. A client
 	// remembers the strongest profile ever seen for a device and refuses
-	// its weaker envelopes with [ErrDowngrade]. (In profile v4 the
-	// capability is proven by a signed KEM prekey; in this build the field
-	// is unauthenticated directory data.)
+	// its weaker envelopes with [ErrDowngrade]. A v4 bundle must carry a
+	// KEM prekey signed by the identity key (Keys.KEMPreKey); the profile
+	// number itself is directory data.
 	Profile Profile
-	// Keys are the X3DH keys; Keys.DeviceID equals Address.Device.
+	// Keys are the X3DH/PQXDH keys; Keys.DeviceID equals Address.Device.
 	Keys x3dh.Bundle
 }
 
@@ -83,6 +86,7 @@ type memoryDevice struct {
 	identity x3dh.PublicKey
 	signed   SignedPreKey
 	preKeys  []PreKey
+	kem      *x3dh.KEMPreKey
 }
 
 // NewMemoryDirectory returns an empty directory.
@@ -112,6 +116,11 @@ func (d *MemoryDirectory) Publish(ctx context.Context, u *Upload) error {
 			return fmt.Errorf("%w: %w", ErrInvalidBundle, err)
 		}
 	}
+	if u.KEMPreKey != nil {
+		if err := u.KEMPreKey.Verify(u.IdentityKey); err != nil {
+			return fmt.Errorf("%w: KEM prekey: %w", ErrInvalidBundle, err)
+		}
+	}
 	if dev == nil || !dev.identity.Equal(u.IdentityKey) {
 		dev = &memoryDevice{} // a new identity invalidates the old prekeys
 	}
@@ -121,6 +130,14 @@ func (d *MemoryDirectory) Publish(ctx context.Context, u *Upload) error {
 		dev.signed.Signature = slices.Clone(u.SignedPreKey.Signature)
 	}
 	dev.preKeys = append(dev.preKeys, u.PreKeys...)
+	if u.KEMPreKey != nil {
+		k := *u.KEMPreKey
+		k.Signature = slices.Clone(k.Signature)
+		dev.kem = &k
+	}
+	if dev.profile >= ProfileV4 && dev.kem == nil {
+		return fmt.Errorf("%w: profile %s without a KEM prekey", ErrInvalidBundle, dev.profile)
+	}
 	d.devices[u.Address] = dev
 	return nil
 }
@@ -160,6 +177,11 @@ func (d *MemoryDirectory) FetchBundle(ctx context.Context, device Address) (*Bun
 		pk := dev.preKeys[0]
 		dev.preKeys = dev.preKeys[1:]
 		b.Keys.HasPreKey, b.Keys.PreKeyID, b.Keys.PreKey = true, pk.ID, pk.PublicKey
+	}
+	if dev.kem != nil {
+		k := *dev.kem
+		k.Signature = slices.Clone(k.Signature)
+		b.Keys.KEMPreKey = &k
 	}
 	return b, nil
 }

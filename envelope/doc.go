@@ -45,9 +45,11 @@
 // # Policy
 //
 // A client accepts envelopes of its minimum profile or stronger
-// ([WithMinProfile]; [ErrPolicy] otherwise). This build implements profile
-// v3 only: v4 (post-quantum) is reserved, and requiring it fails with
-// [ErrProfileUnavailable]. A client remembers the strongest profile each
+// ([WithMinProfile]; [ErrPolicy] otherwise). Profiles v3 (X3DH, what
+// WhatsApp-style peers speak) and v4 (PQXDH + SPQR, post-quantum, what
+// Signal speaks) are implemented; a client publishes v4 and starts a v4
+// session with every device whose bundle carries a signed KEM prekey, and
+// [WithMinProfile]([ProfileV4]) makes it refuse anything weaker. A client remembers the strongest profile each
 // device's bundles advertised and refuses weaker envelopes from that device
 // with [ErrDowngrade], so a peer that has announced v4 cannot be silently
 // downgraded.

@@ -12,6 +12,7 @@ import (
 	"github.com/crossseal/crossseal/internal/pb"
 	"github.com/crossseal/crossseal/keystore"
 	"github.com/crossseal/crossseal/session"
+	"github.com/crossseal/crossseal/x3dh"
 )
 
 // PublishBundle publishes the device's bundle: it generates a signed
@@ -117,10 +118,35 @@ func (c *Client) RotateSignedPreKey(ctx context.Context, now time.Time) (bool, e
 }
 
 func (c *Client) publish(ctx context.Context, spk *SignedPreKey, pks []PreKey) error {
+	kem, err := c.kemPreKey(ctx)
+	if err != nil {
+		return err
+	}
 	return c.dir.Publish(ctx, &Upload{
-		Address: c.self, Profile: ProfileV3, RegistrationID: c.regID, IdentityKey: c.identity,
-		SignedPreKey: spk, PreKeys: pks,
+		Address: c.self, Profile: ProfileV4, RegistrationID: c.regID, IdentityKey: c.identity,
+		SignedPreKey: spk, PreKeys: pks, KEMPreKey: kem,
 	})
+}
+
+// lastResortKEMPreKeyID is the id of the device's last-resort KEM prekey.
+const lastResortKEMPreKeyID = 1
+
+// kemPreKey returns the device's last-resort Kyber1024 KEM prekey,
+// generating it the first time. Kyber1024 is the type libsignal accepts.
+func (c *Client) kemPreKey(ctx context.Context) (*x3dh.KEMPreKey, error) {
+	var b x3dh.Bundle
+	err := c.m.AddKEMPreKey(ctx, &b, lastResortKEMPreKeyID)
+	if errors.Is(err, session.ErrInvalidPreKeyID) {
+		k, err := c.m.GenerateKEMPreKey(ctx, lastResortKEMPreKeyID, session.Kyber1024, true, time.Now())
+		if err != nil {
+			return nil, err
+		}
+		return &k, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return b.KEMPreKey, nil
 }
 
 func (c *Client) account(ctx context.Context) (*pb.EnvelopeAccountRecord, error) {

@@ -11,12 +11,13 @@ type Profile uint8
 
 const (
 	// ProfileV3 is X3DH + Double Ratchet, byte-compatible with
-	// WhatsApp-style peers. It is the only profile this build implements.
+	// WhatsApp-style peers.
 	ProfileV3 Profile = 3
-	// ProfileV4 is PQXDH (ML-KEM-1024) + SPQR + address binding. It is
-	// reserved: this build recognizes it (so it can refuse downgrades from
-	// peers that advertise it) but cannot speak it, and a client that
-	// requires it fails with [ErrProfileUnavailable].
+	// ProfileV4 is PQXDH (Kyber1024 KEM prekeys) + Double Ratchet + SPQR
+	// (the ML-KEM-768 braid), byte-compatible with current Signal clients.
+	// A client publishes it (a bundle with a signed last-resort KEM
+	// prekey) and starts v4 sessions with every device whose bundle has a
+	// KEM prekey.
 	ProfileV4 Profile = 4
 )
 
@@ -38,4 +39,4 @@ func ParseProfile(s string) (Profile, error) {
 func (p Profile) known() bool { return p == ProfileV3 || p == ProfileV4 }
 
 // implemented reports whether this build can encrypt and decrypt p.
-func (p Profile) implemented() bool { return p == ProfileV3 }
+func (p Profile) implemented() bool { return p == ProfileV3 || p == ProfileV4 }

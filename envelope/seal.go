@@ -144,6 +144,17 @@ func (c *Client) startSession(ctx context.Context, to Address) error {
 	if err := b.Keys.Verify(); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidBundle, err)
 	}
+	if b.Profile >= ProfileV4 {
+		if b.Keys.KEMPreKey == nil {
+			return fmt.Errorf("%w: %s bundle without a KEM prekey", ErrInvalidBundle, b.Profile)
+		}
+		if err := b.Keys.KEMPreKey.Verify(b.Keys.IdentityKey); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalidBundle, err)
+		}
+	} else {
+		// A v3 session with a device that advertises only v3.
+		b.Keys.KEMPreKey = nil
+	}
 	err = c.store.Update(ctx, func(tx keystore.Tx) error { return raisePeerProfile(tx, to, b.Profile) })
 	if err != nil {
 		return err
