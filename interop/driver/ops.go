@@ -9,8 +9,8 @@ import (
 )
 
 // Bundle is a prekey bundle as a peer published it. Raw is passed to
-// other peers verbatim (so fields the driver does not model, such as
-// kem_prekey, survive); the other fields are decoded for checks.
+// other peers verbatim (so fields the driver does not model survive); the
+// other fields are decoded for checks and in-process endpoints.
 type Bundle struct {
 	Raw json.RawMessage `json:"-"`
 
@@ -19,6 +19,16 @@ type Bundle struct {
 	DeviceID     uint32              `json:"device_id"`
 	SignedPreKey *BundleSignedPreKey `json:"signed_prekey"`
 	PreKey       *BundlePreKey       `json:"prekey,omitempty"`
+	KEMPreKey    *BundleKEMPreKey    `json:"kem_prekey,omitempty"`
+}
+
+// BundleKEMPreKey is the kem_prekey of a v4 [Bundle]: Pub is the type
+// byte ‖ KEM public key.
+type BundleKEMPreKey struct {
+	ID      uint32 `json:"id"`
+	Pub     []byte `json:"pub"`
+	Sig     []byte `json:"sig"`
+	KEMType int    `json:"kem_type"`
 }
 
 // BundleSignedPreKey is the signed_prekey of a [Bundle].

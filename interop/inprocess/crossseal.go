@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/crossseal/crossseal/internal/kem"
 	"github.com/crossseal/crossseal/interop/driver"
 	"github.com/crossseal/crossseal/keystore"
 	"github.com/crossseal/crossseal/session"
@@ -30,9 +31,10 @@ const opTimeout = 30 * time.Second
 // Init makes a new Manager with a new identity, one signed prekey and one
 // one-time prekey, and every peer name is the address (name, 1).
 type Crossseal struct {
-	name   string
-	m      *session.Manager
-	bundle *x3dh.Bundle
+	name    string
+	profile string // "v3" or "v4"
+	m       *session.Manager
+	bundle  *x3dh.Bundle
 }
 
 var (
@@ -42,7 +44,12 @@ var (
 
 // NewCrossseal returns an endpoint named name with no account; the
 // driver's first call is Init.
-func NewCrossseal(name string) *Crossseal { return &Crossseal{name: name} }
+func NewCrossseal(name string) *Crossseal { return &Crossseal{name: name, profile: "v3"} }
+
+// NewCrosssealV4 returns an endpoint that publishes v4 bundles (with a
+// signed Kyber1024 last-resort KEM prekey), as `crossseal peer --profile
+// v4` does, so that sessions started with it are v4 (PQXDH + SPQR).
+func NewCrosssealV4(name string) *Crossseal { return &Crossseal{name: name, profile: "v4"} }
 
 // Name returns the name given to NewCrossseal.
 func (c *Crossseal) Name() string { return c.name }
@@ -83,6 +90,15 @@ func (c *Crossseal) Init(regID uint32) (*driver.Bundle, error) {
 	b, err := m.Bundle(ctx, 1, spkID, true, pkID)
 	if err != nil {
 		return nil, c.fail("init", err)
+	}
+	if c.profile == "v4" {
+		kemID := randomUint32(1<<24) + 1
+		if _, err := m.GenerateKEMPreKey(ctx, kemID, session.Kyber1024, true, time.Now()); err != nil {
+			return nil, c.fail("init", err)
+		}
+		if err := m.AddKEMPreKey(ctx, b, kemID); err != nil {
+			return nil, c.fail("init", err)
+		}
 	}
 	c.m, c.bundle = m, b
 	db, err := fromX3DH(b)
@@ -160,6 +176,9 @@ func fromX3DH(b *x3dh.Bundle) (*driver.Bundle, error) {
 	if b.HasPreKey {
 		db.PreKey = &driver.BundlePreKey{ID: b.PreKeyID, Pub: b.PreKey.Bytes()}
 	}
+	if k := b.KEMPreKey; k != nil {
+		db.KEMPreKey = &driver.BundleKEMPreKey{ID: k.ID, Pub: k.PublicKey.Bytes(), Sig: append([]byte(nil), k.Signature...), KEMType: int(k.PublicKey.Type())}
+	}
 	raw, err := json.Marshal(db)
 	if err != nil {
 		return nil, err
@@ -186,6 +205,13 @@ func toX3DH(j *driver.Bundle) (*x3dh.Bundle, error) {
 		if b.PreKey, err = x3dh.NewPublicKey(j.PreKey.Pub); err != nil {
 			return nil, fmt.Errorf("bundle: prekey: %w", err)
 		}
+	}
+	if k := j.KEMPreKey; k != nil {
+		pub, err := kem.ParsePublicKey(k.Pub)
+		if err != nil {
+			return nil, fmt.Errorf("bundle: kem_prekey: %w", err)
+		}
+		b.KEMPreKey = &x3dh.KEMPreKey{ID: k.ID, PublicKey: pub, Signature: k.Sig}
 	}
 	return b, nil
 }
