@@ -3,7 +3,7 @@
 
 // Command crossseal is crossseal's command-line tool:
 //
-//	crossseal peer [--profile v3] [--store PATH]   the JSON interop peer (shared/INTEROP.md)
+//	crossseal peer [--profile v3|v4] [--store PATH] the JSON interop peer (shared/INTEROP.md)
 //	crossseal demo [--dir DIR]                     a cross-app conversation through a relay
 //	crossseal vectors verify [DIR] | gen DIR       check or rebuild the known-answer vectors
 //

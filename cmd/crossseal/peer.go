@@ -18,10 +18,22 @@ import (
 	"slices"
 	"time"
 
+	"github.com/crossseal/crossseal/internal/kem"
 	"github.com/crossseal/crossseal/keystore"
 	"github.com/crossseal/crossseal/keystore/sqlitestore"
 	"github.com/crossseal/crossseal/session"
 	"github.com/crossseal/crossseal/x3dh"
+)
+
+// Session profiles (shared/INTEROP.md, --profile).
+const (
+	// profileV3 publishes X3DH bundles and starts v3 sessions; it ignores
+	// a bundle's kem_prekey.
+	profileV3 = "v3"
+	// profileV4 publishes bundles with a Kyber1024 last-resort KEM prekey
+	// and starts only v4 sessions (PQXDH + SPQR): it refuses a bundle
+	// without a kem_prekey rather than downgrade to v3.
+	profileV4 = "v4"
 )
 
 // maxRequestLine bounds one JSON request (a 64 KiB payload is ~88 KiB of
@@ -52,7 +64,18 @@ type bundleJSON struct {
 		ID  uint32 `json:"id"`
 		Pub []byte `json:"pub"`
 	} `json:"prekey,omitempty"`
+	// KEMPreKey is decoded only in the v4 profile (see parseBundle), so
+	// that the v3 profile ignores it whatever it holds.
 	KEMPreKey json.RawMessage `json:"kem_prekey,omitempty"`
+}
+
+// kemPreKeyJSON is a bundle's kem_prekey: Pub is the type byte ‖ KEM
+// public key, and KEMType repeats the type byte.
+type kemPreKeyJSON struct {
+	ID      uint32 `json:"id"`
+	Pub     []byte `json:"pub"`
+	Sig     []byte `json:"sig"`
+	KEMType int    `json:"kem_type"`
 }
 
 type peer struct {
@@ -67,21 +90,33 @@ type peer struct {
 // published, so that a restarted peer can answer "bundle" again.
 const bundleKey = "crossseal-peer/bundle"
 
+// storedBundle is the JSON record under bundleKey. KEMPreKeyID and Name
+// came with the v4 profile; a record written before them loads as an
+// account without a KEM prekey or an address binding.
 type storedBundle struct {
 	SignedPreKeyID uint32 `json:"spk"`
 	PreKeyID       uint32 `json:"pk"`
+	KEMPreKeyID    uint32 `json:"kem,omitempty"`  // 0: no KEM prekey
+	Name           string `json:"name,omitempty"` // the init name
 }
 
+// runPeer is `crossseal peer [--profile v3|v4] [--store PATH]`, the JSON
+// interop peer of shared/INTEROP.md. The v4 profile (the default) speaks
+// PQXDH + SPQR as libsignal 0.103 does; v3 is X3DH and the Double Ratchet.
 func runPeer(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("peer", flag.ContinueOnError)
 	flags.SetOutput(stderr)
-	profile := flags.String("profile", "v3", "session profile: v3")
+	flags.Usage = func() {
+		fmt.Fprintln(stderr, "usage: crossseal peer [--profile v3|v4] [--store PATH]: the JSON-lines interop peer (shared/INTEROP.md)")
+		flags.PrintDefaults()
+	}
+	profile := flags.String("profile", profileV4, "session profile: v4 (PQXDH + SPQR: bundles carry a Kyber1024 kem_prekey,\nand bundles without one are refused) or v3 (X3DH: kem_prekey is ignored)")
 	storePath := flags.String("store", "", "persistent keystore path (default: in memory)")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
-	if *profile != "v3" {
-		fmt.Fprintf(stderr, "crossseal peer: profile %q is not supported (supported: v3)\n", *profile)
+	if *profile != profileV3 && *profile != profileV4 {
+		fmt.Fprintf(stderr, "crossseal peer: profile %q is not supported (supported: v3, v4)\n", *profile)
 		return 2
 	}
 	p := &peer{profile: *profile, storePath: *storePath}
@@ -165,7 +200,7 @@ func (p *peer) dispatch(req *peerRequest) (map[string]any, error) {
 	addr := keystore.Address{Name: req.Peer, DeviceID: 1}
 	switch req.Op {
 	case "process_bundle":
-		b, err := parseBundle(req.Bundle)
+		b, err := parseBundle(req.Bundle, p.profile == profileV4)
 		if err != nil {
 			return nil, err
 		}
@@ -221,12 +256,39 @@ func (p *peer) init(ctx context.Context, req *peerRequest) (map[string]any, erro
 	if err != nil {
 		return nil, err
 	}
-	ids, _ := json.Marshal(storedBundle{SignedPreKeyID: spkID, PreKeyID: pkID})
-	if err := store.Update(ctx, func(tx keystore.Tx) error { return tx.SetValue(bundleKey, ids) }); err != nil {
+	ids := storedBundle{SignedPreKeyID: spkID, PreKeyID: pkID, Name: req.Name}
+	if p.profile == profileV4 {
+		if ids.KEMPreKeyID, err = addKEMPreKey(ctx, m, b); err != nil {
+			return nil, err
+		}
+	}
+	if err := saveBundleIDs(ctx, store, ids); err != nil {
 		return nil, err
 	}
+	m.SetLocalAddress(keystore.Address{Name: req.Name, DeviceID: 1})
 	p.m, p.bundle = m, b
-	return bundleResponse(b), nil
+	return p.currentBundle(ctx)
+}
+
+// addKEMPreKey generates a Kyber1024 KEM prekey (the type libsignal
+// accepts) and adds it to b, returning its id. It is a last-resort key, as
+// the peer publishes a single bundle that any number of sessions may start
+// from.
+func addKEMPreKey(ctx context.Context, m *session.Manager, b *x3dh.Bundle) (uint32, error) {
+	id := randomUint32(1<<24) + 1
+	if _, err := m.GenerateKEMPreKey(ctx, id, session.Kyber1024, true, time.Now()); err != nil {
+		return 0, err
+	}
+	return id, m.AddKEMPreKey(ctx, b, id)
+}
+
+// saveBundleIDs writes the record under bundleKey.
+func saveBundleIDs(ctx context.Context, store keystore.Store, ids storedBundle) error {
+	raw, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	return store.Update(ctx, func(tx keystore.Tx) error { return tx.SetValue(bundleKey, raw) })
 }
 
 // freshStore returns an empty store: memory, or the --store file emptied
@@ -288,12 +350,30 @@ func (p *peer) resume() error {
 	if err != nil {
 		return err
 	}
+	switch {
+	case ids.KEMPreKeyID != 0:
+		err = m.AddKEMPreKey(ctx, b, ids.KEMPreKeyID)
+	case p.profile == profileV4:
+		// An account made by the v3 profile or by an older peer: the
+		// v4 profile publishes only bundles with a KEM prekey.
+		if ids.KEMPreKeyID, err = addKEMPreKey(ctx, m, b); err == nil {
+			err = saveBundleIDs(ctx, db, ids)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if ids.Name != "" {
+		m.SetLocalAddress(keystore.Address{Name: ids.Name, DeviceID: 1})
+	}
 	p.m, p.bundle = m, b
 	return nil
 }
 
 // currentBundle returns the published bundle, without the one-time prekey
-// once it has been consumed.
+// once it has been consumed, and without a KEM prekey in the v3 profile (an
+// account that a v4 peer made keeps its KEM prekey for the sessions
+// already started with it).
 func (p *peer) currentBundle(ctx context.Context) (map[string]any, error) {
 	pks, err := p.m.PreKeyIDs(ctx)
 	if err != nil {
@@ -302,6 +382,9 @@ func (p *peer) currentBundle(ctx context.Context) (map[string]any, error) {
 	b := *p.bundle
 	if b.HasPreKey && !slices.Contains(pks, b.PreKeyID) {
 		b.HasPreKey = false
+	}
+	if p.profile != profileV4 {
+		b.KEMPreKey = nil
 	}
 	return bundleResponse(&b), nil
 }
@@ -318,10 +401,17 @@ func bundleResponse(b *x3dh.Bundle) map[string]any {
 	if b.HasPreKey {
 		res["prekey"] = map[string]any{"id": b.PreKeyID, "pub": b.PreKey.Bytes()}
 	}
+	if k := b.KEMPreKey; k != nil {
+		res["kem_prekey"] = map[string]any{"id": k.ID, "pub": k.PublicKey.Bytes(), "sig": k.Signature, "kem_type": int(k.PublicKey.Type())}
+	}
 	return res
 }
 
-func parseBundle(j *bundleJSON) (*x3dh.Bundle, error) {
+// parseBundle decodes a bundle from the JSON protocol. With pq (the v4
+// profile) its kem_prekey is required, so that the session is v4;
+// without, the kem_prekey is ignored and the session is v3. Signatures are
+// verified by session.Manager.ProcessBundle, before any key is used.
+func parseBundle(j *bundleJSON, pq bool) (*x3dh.Bundle, error) {
 	if j == nil || j.SignedPreKey == nil {
 		return nil, errors.New("bundle: missing identity or signed prekey")
 	}
@@ -339,6 +429,26 @@ func parseBundle(j *bundleJSON) (*x3dh.Bundle, error) {
 			return nil, fmt.Errorf("bundle: prekey: %w", err)
 		}
 	}
+	if !pq {
+		return b, nil
+	}
+	var k *kemPreKeyJSON
+	if len(j.KEMPreKey) > 0 {
+		if err := json.Unmarshal(j.KEMPreKey, &k); err != nil {
+			return nil, fmt.Errorf("bundle: kem_prekey: %w", err)
+		}
+	}
+	if k == nil {
+		return nil, errors.New("bundle: no kem_prekey: profile v4 starts only v4 (PQXDH) sessions")
+	}
+	pub, err := kem.ParsePublicKey(k.Pub)
+	if err != nil {
+		return nil, fmt.Errorf("bundle: kem_prekey: %w", err)
+	}
+	if k.KEMType != int(pub.Type()) {
+		return nil, fmt.Errorf("bundle: kem_prekey: kem_type %d does not match the key's type byte %d", k.KEMType, pub.Type())
+	}
+	b.KEMPreKey = &x3dh.KEMPreKey{ID: k.ID, PublicKey: pub, Signature: k.Sig}
 	return b, nil
 }
 

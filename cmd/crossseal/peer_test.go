@@ -85,36 +85,59 @@ func (p *testPeer) recv(from string, msg map[string]any, want string) {
 }
 
 // TestPeerStoreSurvivesRestart: a peer on --store is stopped and started
-// again without init, and the conversation continues in both directions.
+// again without init, and the conversation continues in both directions,
+// in each profile. The restarted peer publishes the same bundle (in v4,
+// the same KEM prekey) and its messages keep the profile's version byte.
 func TestPeerStoreSurvivesRestart(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "bob.db")
-	alice := startPeer(t)
-	bob := startPeer(t, "--store", path)
-	alice.call(map[string]any{"op": "init", "name": "alice"})
-	bundle := bob.call(map[string]any{"op": "init", "name": "bob", "reg_id": 42})
-	if r := alice.call(map[string]any{"op": "process_bundle", "peer": "bob", "bundle": bundle}); r["ok"] == nil {
-		t.Fatalf("process_bundle: %v", r)
-	}
-	bob.recv("alice", alice.send("bob", "before restart"), "before restart")
-	late := alice.send("bob", "delivered after restart")
-	bob.stop()
+	for _, tc := range []struct {
+		profile string
+		version byte
+	}{{"v3", 0x33}, {"v4", 0x44}} {
+		t.Run(tc.profile, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "bob.db")
+			alice := startPeer(t, "--profile", tc.profile)
+			bob := startPeer(t, "--profile", tc.profile, "--store", path)
+			alice.call(map[string]any{"op": "init", "name": "alice"})
+			bundle := bob.call(map[string]any{"op": "init", "name": "bob", "reg_id": 42})
+			if _, ok := bundle["kem_prekey"]; ok != (tc.profile == "v4") {
+				t.Fatalf("profile %s: bundle has kem_prekey = %v", tc.profile, ok)
+			}
+			if r := alice.call(map[string]any{"op": "process_bundle", "peer": "bob", "bundle": bundle}); r["ok"] == nil {
+				t.Fatalf("process_bundle: %v", r)
+			}
+			first := alice.send("bob", "before restart")
+			if v := versionByte(t, first); v != tc.version {
+				t.Fatalf("version byte %#x, want %#x", v, tc.version)
+			}
+			bob.recv("alice", first, "before restart")
+			late := alice.send("bob", "delivered after restart")
+			bob.stop()
 
-	bob = startPeer(t, "--store", path)
-	again := bob.call(map[string]any{"op": "bundle"})
-	if string(again["identity_pub"]) != string(bundle["identity_pub"]) || string(again["reg_id"]) != "42" {
-		t.Fatalf("restarted peer has another identity: %s vs %s", again["identity_pub"], bundle["identity_pub"])
+			bob = startPeer(t, "--profile", tc.profile, "--store", path)
+			again := bob.call(map[string]any{"op": "bundle"})
+			if string(again["identity_pub"]) != string(bundle["identity_pub"]) || string(again["reg_id"]) != "42" {
+				t.Fatalf("restarted peer has another identity: %s vs %s", again["identity_pub"], bundle["identity_pub"])
+			}
+			if string(again["kem_prekey"]) != string(bundle["kem_prekey"]) {
+				t.Fatalf("restarted peer has another kem_prekey: %.80s vs %.80s", again["kem_prekey"], bundle["kem_prekey"])
+			}
+			if _, ok := again["prekey"]; ok {
+				t.Fatal("restarted peer republishes its consumed one-time prekey")
+			}
+			bob.recv("alice", late, "delivered after restart")
+			reply := bob.send("alice", "reply after restart")
+			if v := versionByte(t, reply); v != tc.version {
+				t.Fatalf("reply version byte %#x, want %#x", v, tc.version)
+			}
+			alice.recv("bob", reply, "reply after restart")
+			// A replay after the restart is still rejected.
+			if r := bob.call(map[string]any{"op": "decrypt", "peer": "alice", "type": late["type"], "body": late["body"]}); r["error"] == nil {
+				t.Fatal("replay accepted after restart")
+			}
+			bob.stop()
+			alice.stop()
+		})
 	}
-	if _, ok := again["prekey"]; ok {
-		t.Fatal("restarted peer republishes its consumed one-time prekey")
-	}
-	bob.recv("alice", late, "delivered after restart")
-	alice.recv("bob", bob.send("alice", "reply after restart"), "reply after restart")
-	// A replay after the restart is still rejected.
-	if r := bob.call(map[string]any{"op": "decrypt", "peer": "alice", "type": late["type"], "body": late["body"]}); r["error"] == nil {
-		t.Fatal("replay accepted after restart")
-	}
-	bob.stop()
-	alice.stop()
 }
 
 func TestPeerMalformedLines(t *testing.T) {
