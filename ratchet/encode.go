@@ -76,6 +76,9 @@ func (s *State) ProtoSize() int {
 	for _, r := range s.receivers {
 		n += curve.SerializedPublicKeySize + KeySize + 20 + len(r.skipped)*(KeySize+14)
 	}
+	if s.pq != nil {
+		n += s.pq.SizeHint()
+	}
 	return n
 }
 

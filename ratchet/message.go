@@ -103,7 +103,7 @@ func (s *State) Decrypt(msg *wire.SignalMessage, ids Identities, rand io.Reader)
 			clear(seed[:])
 			return nil, fmt.Errorf("%w: v4 session without SPQR", ErrCorruptState)
 		}
-		if pqKey, err = s.pq.Recv(msg.PQRatchet); err != nil {
+		if pqKey, err = s.pq.RecvInPlace(msg.PQRatchet); err != nil {
 			clear(seed[:])
 			return nil, fmt.Errorf("%w: post-quantum ratchet: %w", ErrInvalidMessage, err)
 		}

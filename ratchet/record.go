@@ -48,10 +48,7 @@ func (s *State) AppendPQProto(b []byte) []byte {
 	if s.pq == nil {
 		return b
 	}
-	pq := s.pq.Marshal()
-	b = appendBytesField(b, fieldPQRatchetState, pq)
-	clear(pq)
-	return b
+	return s.pq.AppendField(b, fieldPQRatchetState)
 }
 
 // FromProto decodes the ratchet part of a stored session. It checks every

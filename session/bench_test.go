@@ -6,6 +6,7 @@ package session
 import (
 	"context"
 	"testing"
+	"time"
 )
 
 // The benchmarks follow the definitions in shared/PERFORMANCE.md, so their
@@ -14,7 +15,14 @@ import (
 
 // BenchmarkSetup: process a bundle, encrypt the first message, decrypt it
 // (bundle generation excluded).
-func BenchmarkSetup(b *testing.B) {
+func BenchmarkSetup(b *testing.B) { benchmarkSetup(b, false) }
+
+// BenchmarkV4Setup: as BenchmarkSetup with a PQXDH bundle (Kyber1024
+// last-resort KEM prekey): PQXDH both sides, SPQR started, the first v4
+// message sent and received.
+func BenchmarkV4Setup(b *testing.B) { benchmarkSetup(b, true) }
+
+func benchmarkSetup(b *testing.B, v4 bool) {
 	ctx := context.Background()
 	msg := make([]byte, 100)
 	b.ReportAllocs()
@@ -24,6 +32,14 @@ func BenchmarkSetup(b *testing.B) {
 		bundle, err := bob.m.Bundle(ctx, 1, 1, true, 1)
 		if err != nil {
 			b.Fatal(err)
+		}
+		if v4 {
+			if _, err := bob.m.GenerateKEMPreKey(ctx, 1, Kyber1024, true, time.Now()); err != nil {
+				b.Fatal(err)
+			}
+			if err := bob.m.AddKEMPreKey(ctx, bundle, 1); err != nil {
+				b.Fatal(err)
+			}
 		}
 		b.StartTimer()
 		if err := alice.m.ProcessBundle(ctx, bob.addr, bundle); err != nil {
@@ -39,10 +55,27 @@ func BenchmarkSetup(b *testing.B) {
 	}
 }
 
-func benchmarkOneWay(b *testing.B, size int) {
+func benchmarkOneWay(b *testing.B, size int) { benchmarkOneWayV(b, size, false) }
+
+func connectV(b *testing.B, alice, bob *party, v4 bool) {
+	if v4 {
+		connectV4(b, alice, bob, 1, 1, true)
+	} else {
+		connect(b, alice, bob, 1)
+	}
+}
+
+// BenchmarkV4RoundOneWay100B: v4 encrypt + decrypt on the same chain
+// (SPQR sends header chunks, the receiver collects them).
+func BenchmarkV4RoundOneWay100B(b *testing.B) { benchmarkOneWayV(b, 100, true) }
+
+// BenchmarkV4RoundOneWay4KiB: as above with 4 KiB.
+func BenchmarkV4RoundOneWay4KiB(b *testing.B) { benchmarkOneWayV(b, 4096, true) }
+
+func benchmarkOneWayV(b *testing.B, size int, v4 bool) {
 	ctx := context.Background()
 	alice, bob := newParty(b, "alice", 1), newParty(b, "bob", 2)
-	connect(b, alice, bob, 1)
+	connectV(b, alice, bob, v4)
 	bob.mustDecrypt(b, alice, alice.encrypt(b, bob, "x"), "x")
 	alice.mustDecrypt(b, bob, bob.encrypt(b, alice, "y"), "y")
 	msg := make([]byte, size)
@@ -67,10 +100,17 @@ func BenchmarkRoundOneWay4KiB(b *testing.B) { benchmarkOneWay(b, 4096) }
 
 // BenchmarkPingPong100B: one message per iteration, alternating direction,
 // so every decrypt performs a DH ratchet step.
-func BenchmarkPingPong100B(b *testing.B) {
+func BenchmarkPingPong100B(b *testing.B) { benchmarkPingPong(b, false) }
+
+// BenchmarkV4PingPong100B: v4 ping-pong; SPQR epochs complete every ~90
+// messages, so over many iterations each message carries its share of an
+// ML-KEM-768 key generation, encapsulation and decapsulation.
+func BenchmarkV4PingPong100B(b *testing.B) { benchmarkPingPong(b, true) }
+
+func benchmarkPingPong(b *testing.B, v4 bool) {
 	ctx := context.Background()
 	alice, bob := newParty(b, "alice", 1), newParty(b, "bob", 2)
-	connect(b, alice, bob, 1)
+	connectV(b, alice, bob, v4)
 	bob.mustDecrypt(b, alice, alice.encrypt(b, bob, "x"), "x")
 	msg := make([]byte, 100)
 	from, to := bob, alice

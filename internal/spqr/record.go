@@ -6,10 +6,12 @@ package spqr
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 
 	"github.com/crossseal/crossseal/internal/pb"
 	"github.com/crossseal/crossseal/internal/spqr/erasure"
 	"github.com/crossseal/crossseal/internal/spqr/mlkem768"
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -17,12 +19,47 @@ const stateVersion = 1
 
 // Marshal encodes s for storage (proto/spqr.proto). The result is secret.
 func (s *State) Marshal() []byte {
-	p := &pb.SPQRState{Version: stateVersion, Direction: uint32(s.dir), Chain: s.chain.toProto(), Phase: s.ph.toProto()}
-	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(p)
+	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(s.toProto())
 	if err != nil {
 		panic("crossseal/spqr: internal error: " + err.Error())
 	}
 	return b
+}
+
+func (s *State) toProto() *pb.SPQRState {
+	return &pb.SPQRState{Version: stateVersion, Direction: uint32(s.dir), Chain: s.chain.toProto(), Phase: s.ph.toProto()}
+}
+
+// AppendField appends s to b as protobuf field num of type bytes (the
+// same bytes as [State.Marshal], with tag and length), without an
+// intermediate buffer: sessions re-encode their state on every message.
+func (s *State) AppendField(b []byte, num protowire.Number) []byte {
+	p := s.toProto()
+	opts := proto.MarshalOptions{Deterministic: true}
+	n := opts.Size(p)
+	b = protowire.AppendTag(b, num, protowire.BytesType)
+	b = protowire.AppendVarint(b, uint64(n))
+	b, err := opts.MarshalAppend(slices.Grow(b, n), p)
+	if err != nil {
+		panic("crossseal/spqr: internal error: " + err.Error())
+	}
+	return b
+}
+
+// SizeHint is an upper bound of the size of [State.Marshal]'s result
+// (plus a field header), for sizing buffers.
+func (s *State) SizeHint() int {
+	n := 128 + len(s.ph.seed) + len(s.ph.ek) + len(s.ph.hdr) + len(s.ph.es) + len(s.ph.ct1)
+	if s.ph.enc != nil {
+		n += len(s.ph.enc.Message()) + 16
+	}
+	if s.ph.dec != nil {
+		n += s.ph.dec.Length() + 64
+	}
+	for _, l := range s.chain.links {
+		n += 96 + 36*(len(l.send.prev)+len(l.recv.prev))
+	}
+	return n
 }
 
 // Unmarshal decodes a state stored by [State.Marshal]. It checks every
