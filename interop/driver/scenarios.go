@@ -228,7 +228,8 @@ func pingPong(t *testing.T, x, y Endpoint) {
 }
 
 // garbage: truncated or extended messages, random bytes, a wrong version
-// byte (0x22, 0x44), a wrong message type, and well-formed protobuf with
+// byte (0x22, and the other current generation: 0x44 for a v3 message,
+// 0x33 for a v4 one), a wrong message type, and well-formed protobuf with
 // malformed public keys are each answered with an error, on a PreKey
 // message, a first reply and a later SignalMessage; so are malformed
 // request lines (sent only to endpoints that are peer processes, see
@@ -302,7 +303,7 @@ func garbageOf(t *testing.T, m Message) []garbageCase {
 		{"last byte cut", withBody(m.Type, b[:len(b)-1])},
 		{"extended by one byte", withBody(m.Type, append(append([]byte(nil), b...), 0))},
 		{"version byte 0x22", withBody(m.Type, version(0x22))},
-		{"version byte 0x44", withBody(m.Type, version(0x44))},
+		{fmt.Sprintf("version byte %#x", otherVersion(b)), withBody(m.Type, version(otherVersion(b)))},
 		{"random bytes", withBody(m.Type, randomBytes(len(b)))},
 		{"0x33 then random bytes", withBody(m.Type, append([]byte{0x33}, randomBytes(len(b)-1)...))},
 		{"64 random bytes", withBody(m.Type, randomBytes(64))},
@@ -374,4 +375,14 @@ func malformedRequests(t *testing.T, p *Peer, other Endpoint) {
 			t.Errorf("peer %s: malformed request %q: id echoed as %s, want %s", Describe(p), l.line, resp["id"], l.wantID)
 		}
 	}
+}
+
+// otherVersion is the version byte of the other current protocol
+// generation than the message b's: a v3 session must refuse a v4 message
+// and vice versa.
+func otherVersion(b []byte) byte {
+	if len(b) > 0 && b[0]>>4 == 4 {
+		return 0x33
+	}
+	return 0x44
 }

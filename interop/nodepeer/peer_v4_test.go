@@ -19,14 +19,10 @@ func crosssealV4(bin string) driver.NewPeerFunc {
 
 // TestPeerV4Scenarios runs the driver's scenarios over the JSON protocol
 // between two processes, `crossseal peer --profile v4` and the Node
-// libsignal 0.103 peer, each side initiating. "garbage" is left out for
-// the reason TestScenarios gives (its 0x44 variant is not garbage in v4).
+// libsignal 0.103 peer, each side initiating, garbage included.
 func TestPeerV4Scenarios(t *testing.T) {
 	newCS, newNode := crosssealV4(buildCrossseal(t)), Command()
 	for _, sc := range driver.Scenarios() {
-		if sc.Name == "garbage" {
-			continue
-		}
 		t.Run(sc.Name, func(t *testing.T) {
 			t.Run("crossseal_initiates", func(t *testing.T) {
 				cs, node := newCS(t, driver.NameA), newNode(t, driver.NameB)
