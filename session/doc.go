@@ -2,10 +2,14 @@
 // SPDX-License-Identifier: Apache-2.0
 
 // Package session runs Signal Protocol sessions with remote devices over a
-// [keystore.Store]: it starts sessions from prekey bundles (X3DH, package
-// x3dh), answers PreKeySignalMessages, and encrypts and decrypts with the
-// Double Ratchet (package ratchet). It speaks protocol version 3, byte
-// compatible with libsignal-based peers such as go.mau.fi/libsignal.
+// [keystore.Store]: it starts sessions from prekey bundles (X3DH or PQXDH,
+// package x3dh), answers PreKeySignalMessages, and encrypts and decrypts
+// with the Double Ratchet (package ratchet). It speaks protocol version 3,
+// byte compatible with WhatsApp-style peers such as go.mau.fi/libsignal,
+// and version 4 (PQXDH + SPQR + address binding), byte compatible with
+// libsignal 0.103 as current Signal clients use it. A bundle with a KEM
+// prekey ([Manager.AddKEMPreKey], [x3dh.Bundle.KEMPreKey]) starts a v4
+// session, one without a v3 session; both kinds coexist in one Manager.
 //
 // # Guarantees
 //
