@@ -84,7 +84,7 @@ func VerifyKEMPreKey(identity PublicKey, pub kem.PublicKey, signature []byte) er
 	}
 	var buf [kem.SerializedPublicKeySize]byte
 	if !curve.Verify(identity, signature, pub.AppendBytes(buf[:0])) {
-		return ErrInvalidSignature
+		return fmt.Errorf("%w (KEM prekey)", ErrInvalidSignature)
 	}
 	return nil
 }
