@@ -73,6 +73,19 @@ var kindTypes = map[string]map[string]fieldType{
 	"safety-number": types(list("identity_a identity_b identity_m scannable_a scannable_b"), nil, nil, list("digits_a digits_b")),
 	"prekey-record": types(list("identity_private identity_public prekey_private prekey_public signature_random signature"),
 		list("record_version id timestamp"), list("record"), nil),
+	"pqxdh": types(list(`identity_a_private identity_a_public base_a_private base_a_public identity_b_private identity_b_public
+		signed_prekey_b_private signed_prekey_b_public signature_random signed_prekey_signature
+		onetime_prekey_b_private onetime_prekey_b_public kem_prekey_seed kem_signature_random kem_prekey_private kem_prekey_public
+		kem_prekey_signature kem_encapsulation_random kem_ciphertext root_key chain_key pq_ratchet_key`), nil, nil, nil),
+	"spqr": types(list("auth_key random body key rejection_secret"), list("epoch_a epoch_b message tamper_offset"), list("step party"), nil),
+	"v4-session": types(list(`identity_a_private identity_a_public identity_b_private identity_b_public
+		signed_prekey_b_private signed_prekey_b_public signature_random signed_prekey_signature
+		onetime_prekey_b_private onetime_prekey_b_public kem_prekey_seed kem_signature_random kem_prekey_private kem_prekey_public
+		kem_prekey_signature base_a_private base_a_public kem_encapsulation_random kem_ciphertext
+		ratchet_key_a_private ratchet_key_a_public address_a address_b
+		plaintext random body rejection_secret ratchet_key_private ratchet_key_public`),
+		list("registration_id_a signed_prekey_id prekey_id kem_prekey_id message type tamper_offset"),
+		list("step party"), nil),
 }
 
 // Kinds returns the vector kinds this verifier knows, sorted.

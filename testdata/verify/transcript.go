@@ -18,38 +18,60 @@ import (
 // fails if a step draws more or fewer. Every message sent must match the
 // recorded bytes, and every delivery the recorded outcome and plaintext.
 func checkTranscript(v *view) {
-	var head []*entry
-	var steps [][]*entry
-	for _, e := range v.entries {
-		if e.Key == "step" {
-			steps = append(steps, []*entry{e})
-		} else if len(steps) == 0 {
-			head = append(head, e)
-		} else {
-			steps[len(steps)-1] = append(steps[len(steps)-1], e)
-		}
-	}
-	h := &view{kind: v.kind, entries: head}
-	if h.name("expect") != testdata.ExpectSuccess && h.err == nil {
-		h.fail("a transcript's expect must be %q", testdata.ExpectSuccess)
-	}
-	h.opt("comment", typeText)
-	if v.artifact != nil {
-		h.fail("a transcript has no artifact")
-	}
-	if h.err != nil {
-		v.err = h.err
-		return
-	}
-	if len(steps) == 0 {
-		v.fail("no steps")
+	h, steps := splitSteps(v)
+	if h == nil {
 		return
 	}
 	c := sim.NewConversation()
-	for i, es := range steps {
-		s := &view{kind: v.kind, entries: es}
+	runSteps(v, steps, func(s *view, action string) { runStep(c, s, action) })
+}
+
+// splitSteps splits the view of a vector made of steps (transcript, spqr,
+// v4-session) into its head, whose expect and comment it reads, and one
+// view per step. It returns a nil head, with v.err set, if the head is
+// not that of a success vector without an artifact, or there are no
+// steps. The views share v's entries, so what they read counts as used.
+func splitSteps(v *view) (head *view, steps []*view) {
+	var he []*entry
+	var se [][]*entry
+	for _, e := range v.entries {
+		if e.Key == "step" {
+			se = append(se, []*entry{e})
+		} else if len(se) == 0 {
+			he = append(he, e)
+		} else {
+			se[len(se)-1] = append(se[len(se)-1], e)
+		}
+	}
+	h := &view{kind: v.kind, entries: he}
+	if h.name("expect") != testdata.ExpectSuccess && h.err == nil {
+		h.fail("a %s vector's expect must be %q", v.kind, testdata.ExpectSuccess)
+	}
+	h.opt("comment", typeText)
+	if v.artifact != nil {
+		h.fail("a %s vector has no artifact", v.kind)
+	}
+	if h.err == nil && len(se) == 0 {
+		h.fail("no steps")
+	}
+	if h.err != nil {
+		v.err = h.err
+		return nil, nil
+	}
+	for _, es := range se {
+		steps = append(steps, &view{kind: v.kind, entries: es})
+	}
+	return h, steps
+}
+
+// runSteps runs each step with run, stopping at the first that fails
+// or leaves one of its fields unread.
+func runSteps(v *view, steps []*view, run func(s *view, action string)) {
+	for i, s := range steps {
 		action := s.name("step")
-		runStep(c, s, action)
+		if s.err == nil {
+			run(s, action)
+		}
 		if s.err == nil {
 			s.err = s.unused()
 		}

@@ -4,12 +4,14 @@
 // Package verify checks crossseal's known-answer vectors (the format is in
 // testdata/README.md) against the library. Every check recomputes its
 // result: signatures are re-made from the recorded key and randomness and
-// verified, key agreements and KDF steps are run by x3dh and ratchet,
+// verified, key agreements (X3DH and PQXDH, with KEM prekeys made from
+// their recorded seeds) and KDF steps are run by x3dh and ratchet,
 // messages are encoded and parsed by the wire codec, records are decoded by
 // ratchet and used by session, prekey records are generated and loaded by
 // session, envelopes, padded contents and safety numbers are built and
-// parsed by envelope, and transcripts are replayed by two
-// session.Managers whose randomness is exactly the recorded bytes. Derived
+// parsed by envelope, transcripts are replayed by two session.Managers,
+// SPQR runs by two internal/spqr states and v4 sessions by x3dh and two
+// ratchet states, whose randomness is exactly the recorded bytes. Derived
 // (negative) vectors are re-derived from their source by their mutation.
 //
 // It is used by the tests and by "crossseal vectors verify".
@@ -56,7 +58,14 @@ var checkers = map[string]func(*view){
 	"content":        checkContent,
 	"safety-number":  checkSafetyNumber,
 	"prekey-record":  checkPreKeyRecord,
+	"pqxdh":          checkPQXDH,
+	"spqr":           checkSPQR,
+	"v4-session":     checkV4Session,
 }
+
+// stepKinds are the kinds whose vectors are made of steps, each delivery
+// with its own expect field; they are never derived.
+var stepKinds = map[string]bool{"transcript": true, "spqr": true, "v4-session": true}
 
 // VerifyFS checks every vector in fsys, whose root holds one directory per
 // kind (testdata/vectors, or fs.Sub(testdata.Vectors, "vectors")). Files
@@ -146,8 +155,8 @@ func verify(fsys fs.FS, p, kind string) error {
 	}
 	v := self
 	v.artifact = vec.Artifact
-	if kind == "transcript" {
-		// A transcript has an expect field per delivery; it reads its own.
+	if stepKinds[kind] {
+		// A vector of steps has an expect field per delivery; it reads its own.
 		check(v)
 		if v.err != nil {
 			return v.err

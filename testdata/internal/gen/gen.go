@@ -6,7 +6,8 @@
 // randomness comes from testdata.Streams with fixed seeds, and expected
 // values of the primitive kinds are computed here from the standard
 // library (crypto/ecdh, crypto/hkdf, crypto/hmac, crypto/aes,
-// protowire), not by the crossseal code they test.
+// protowire), not by the crossseal code they test (PQXDH's KEM, the one
+// exception, is internal/kem's, over circl).
 //
 // Run it with "go generate ./testdata" or "crossseal vectors gen DIR".
 package gen
@@ -34,6 +35,7 @@ func Files() (map[string][]byte, error) {
 		xeddsaVectors, x3dhVectors, kdfRKVectors, kdfCKVectors, messageKeysVectors,
 		messageVectors, preKeyMessageVectors, transcriptVectors, sessionRecordVectors, digestVectors,
 		envelopeVectors, contentVectors, safetyNumberVectors, preKeyRecordVectors,
+		pqxdhVectors, spqrVectors, v4SessionVectors,
 	} {
 		kind(b)
 		if b.err != nil {
