@@ -101,7 +101,7 @@ func BenchmarkCirclFloor(b *testing.B) {
 	})
 }
 
-// BenchmarkSHA256AfterDecapsulate guards cleanUpperState: an HMAC-SHA256
+// BenchmarkSHA256AfterDecapsulate guards avx.CleanUpperState: an HMAC-SHA256
 // right after a decapsulation must cost what it costs alone (compare the
 // two sub-benchmarks; without VZEROUPPER the first is ~30× slower on Intel
 // CPUs with SHA-NI).

@@ -8,6 +8,7 @@ import (
 	"crypto/sha3"
 	"crypto/subtle"
 	"fmt"
+	"github.com/crossseal/crossseal/internal/avx"
 	"io"
 
 	circlkem "github.com/cloudflare/circl/kem"
@@ -68,7 +69,7 @@ func keyPairFromSeed(t Type, seed []byte) (*PrivateKey, error) {
 		return nil, fmt.Errorf("%w: seed is %d bytes, want %d", ErrInvalidKey, len(seed), SeedSize)
 	}
 	pk, sk := t.scheme().DeriveKeyPair(seed)
-	defer cleanUpperState()
+	defer avx.CleanUpperState()
 	return newPrivateKey(t, sk, pk)
 }
 
@@ -122,7 +123,7 @@ func newPrivateKeyFromExpanded(t Type, dk []byte) (*PrivateKey, error) {
 	if !modulusCheck(ek) {
 		return nil, fmt.Errorf("%w: %v private key's public key fails the modulus check", ErrInvalidKey, t)
 	}
-	defer cleanUpperState()
+	defer avx.CleanUpperState()
 	sk, err := t.scheme().UnmarshalBinaryPrivateKey(dk)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidKey, err)
@@ -155,7 +156,7 @@ func (k *PrivateKey) Bytes() []byte {
 	out := make([]byte, SerializedPrivateKeySize)
 	out[0] = byte(k.Type())
 	k.secret.key.Pack(out[1:])
-	cleanUpperState()
+	avx.CleanUpperState()
 	return out
 }
 
@@ -184,7 +185,7 @@ func (k *PrivateKey) Decapsulate(ciphertext []byte) ([]byte, error) {
 	}
 	ss := make([]byte, SharedSecretSize)
 	k.secret.key.DecapsulateTo(ss, ciphertext[1:])
-	cleanUpperState()
+	avx.CleanUpperState()
 	return ss, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"fmt"
+	"github.com/crossseal/crossseal/internal/avx"
 	"io"
 )
 
@@ -59,7 +60,7 @@ func newPublicKey(t Type, raw []byte) (PublicKey, error) {
 		return PublicKey{}, fmt.Errorf("%w: %v public key fails the modulus check", ErrInvalidKey, t)
 	}
 	pk, err := t.scheme().UnmarshalBinaryPublicKey(raw)
-	cleanUpperState()
+	avx.CleanUpperState()
 	if err != nil {
 		// Unreachable: the length and the modulus check are circl's only
 		// reasons to fail.
@@ -154,7 +155,7 @@ func (k PublicKey) Encapsulate(rand io.Reader) (ciphertext, sharedSecret []byte,
 	ciphertext[0] = k.k.serialized[0]
 	sharedSecret = make([]byte, SharedSecretSize)
 	k.k.enc.EncapsulateTo(ciphertext[1:], sharedSecret, seed[:])
-	cleanUpperState()
+	avx.CleanUpperState()
 	return ciphertext, sharedSecret, nil
 }
 

@@ -126,7 +126,7 @@ func BenchmarkStdlib(b *testing.B) {
 	})
 }
 
-// BenchmarkSHA256AfterEncapsulate2 guards cleanUpperState: an HMAC-SHA256
+// BenchmarkSHA256AfterEncapsulate2 guards avx.CleanUpperState: an HMAC-SHA256
 // right after Encapsulate2 must cost what it costs alone. Compare
 // "encapsulate2+hmac" with the sum of "encapsulate2" and "hmac"; without
 // VZEROUPPER the HMAC is about 30 times slower on Intel CPUs with SHA-NI.

@@ -9,6 +9,7 @@ import (
 	"crypto/sha3"
 	"crypto/subtle"
 	"fmt"
+	"github.com/crossseal/crossseal/internal/avx"
 	"io"
 
 	"github.com/cloudflare/circl/pke/kyber/kyber768"
@@ -85,7 +86,7 @@ func encapsulate1(header []byte, m *[MessageSize]byte) (ct1, state, sharedSecret
 	// With t̂ = 0, v = e₂ + Decompress₁(m) would reveal m: clear it.
 	defer clear(ct[:])
 	pk.EncryptTo(ct[:], m[:], g[32:])
-	cleanUpperState()
+	avx.CleanUpperState()
 
 	ct1 = make([]byte, Ciphertext1Size)
 	copy(ct1, ct[:Ciphertext1Size])
@@ -126,7 +127,7 @@ func Encapsulate2(ekVector, state []byte) (ct2 []byte, err error) {
 	}
 	var pk kyber768.PublicKey
 	err = pk.UnpackMLKEM(ek[:])
-	cleanUpperState()
+	avx.CleanUpperState()
 	if err != nil {
 		// Unreachable: checkEncapsulationKey ran the same modulus check.
 		return nil, ErrInvalidEncapsulationKey
@@ -141,7 +142,7 @@ func Encapsulate2(ekVector, state []byte) (ct2 []byte, err error) {
 	var ct [CiphertextSize]byte
 	defer clear(ct[:])
 	pk.EncryptTo(ct[:], m[:], g[32:])
-	cleanUpperState()
+	avx.CleanUpperState()
 
 	ct2 = make([]byte, Ciphertext2Size)
 	copy(ct2, ct[Ciphertext1Size:])

@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"crypto/sha3"
 	"errors"
+	"github.com/crossseal/crossseal/internal/avx"
 	"io"
 	mathrand "math/rand/v2"
 	"testing"
@@ -152,7 +153,7 @@ func TestUIndependentOfT(t *testing.T) {
 		ctReal, ctFake := make([]byte, CiphertextSize), make([]byte, CiphertextSize)
 		real.EncryptTo(ctReal, m, coins)
 		fake.EncryptTo(ctFake, m, coins)
-		cleanUpperState()
+		avx.CleanUpperState()
 		if !bytes.Equal(ctReal[:Ciphertext1Size], ctFake[:Ciphertext1Size]) {
 			t.Fatal("u depends on t̂")
 		}
@@ -273,7 +274,7 @@ func TestModulusCheck(t *testing.T) {
 			_, stdErr := mlkem.NewEncapsulationKey768(bad)
 			var pk kyber768.PublicKey
 			circlErr := pk.UnpackMLKEM(bad)
-			cleanUpperState()
+			avx.CleanUpperState()
 			want := value < q
 			if (stdErr == nil) != want || (circlErr == nil) != want {
 				t.Fatalf("coefficient %d: crypto/mlkem %v, circl %v", value, stdErr, circlErr)

@@ -3,7 +3,7 @@
 
 //go:build !amd64 || purego
 
-package mlkem768
+package avx
 
-// cleanUpperState is a no-op: circl runs no AVX2 assembly here.
-func cleanUpperState() {}
+// CleanUpperState is a no-op: circl runs no AVX2 assembly here.
+func CleanUpperState() {}

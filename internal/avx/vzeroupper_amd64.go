@@ -3,7 +3,7 @@
 
 //go:build amd64 && !purego
 
-package kem
+package avx
 
 import "golang.org/x/sys/cpu"
 
@@ -16,7 +16,7 @@ func vzeroupperAVX()
 // hasAVX2 is the condition under which circl runs its AVX2 code.
 var hasAVX2 = cpu.X86.HasAVX2
 
-// cleanUpperState clears the upper halves of the YMM registers after a call
+// CleanUpperState clears the upper halves of the YMM registers after a call
 // into circl. circl's AVX2 assembly (pke/kyber/internal/common,
 // simd/keccakf1600) returns without VZEROUPPER, and while the upper state
 // is dirty every legacy-SSE instruction that follows pays a transition
@@ -24,7 +24,7 @@ var hasAVX2 = cpu.X86.HasAVX2
 // this the next HKDF or HMAC-SHA256 of the protocol (crypto/sha256) runs
 // about 35 times slower: measured here, a 2 µs HKDF took 70 µs after a
 // decapsulation.
-func cleanUpperState() {
+func CleanUpperState() {
 	if hasAVX2 {
 		vzeroupperAVX()
 	}

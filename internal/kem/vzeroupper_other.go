@@ -1,9 +1,0 @@
-// Copyright 2026 The crossseal Authors
-// SPDX-License-Identifier: Apache-2.0
-
-//go:build !amd64 || purego
-
-package kem
-
-// cleanUpperState is a no-op: circl runs no AVX2 assembly here.
-func cleanUpperState() {}
