@@ -32,11 +32,6 @@ const (
 	VersionV4 = wire.VersionV4
 )
 
-// Version is the oldest protocol version this package speaks.
-//
-// Deprecated: sessions are v3 or v4; use [VersionV3] or [VersionV4].
-const Version = VersionV3
-
 // Ciphertext is an encrypted message: its type and its exact wire bytes.
 type Ciphertext struct {
 	Type int
