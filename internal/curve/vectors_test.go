@@ -4,56 +4,15 @@
 package curve
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/crossseal/crossseal/internal/wycheproof"
 )
-
-const modulePath = "github.com/crossseal/crossseal"
-
-// sharedDir returns the shared/ directory that sits beside the repository
-// root (the directory whose go.mod declares modulePath), both in a
-// developer's checkout and in CI's fresh clone.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if isModuleRoot(filepath.Join(dir, "go.mod")) {
-			return filepath.Join(filepath.Dir(dir), "shared")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("no go.mod declaring module %s above the test directory", modulePath)
-		}
-		dir = parent
-	}
-}
-
-func isModuleRoot(goMod string) bool {
-	f, err := os.Open(goMod)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) == 2 && fields[0] == "module" {
-			return strings.Trim(fields[1], `"`) == modulePath
-		}
-	}
-	return false
-}
 
 type wycheproofXDH struct {
 	Algorithm     string `json:"algorithm"`
@@ -77,15 +36,8 @@ type wycheproofXDH struct {
 // ErrLowOrderPoint; every other valid or acceptable case must give the
 // expected secret, including twist points and non-canonical u.
 func TestWycheproofX25519(t *testing.T) {
-	path := filepath.Join(sharedDir(t), "wycheproof", "x25519_test.json")
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("Wycheproof vectors are required: %v", err)
-	}
 	var file wycheproofXDH
-	if err := json.Unmarshal(data, &file); err != nil {
-		t.Fatal(err)
-	}
+	wycheproof.Load(t, "x25519_test.json", &file)
 	if file.Algorithm != "XDH" {
 		t.Fatalf("algorithm %q, want XDH", file.Algorithm)
 	}

@@ -7,27 +7,14 @@ import (
 	"bytes"
 	"crypto/hmac"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"testing"
 
 	"github.com/crossseal/crossseal/internal/kdf"
+	"github.com/crossseal/crossseal/internal/wycheproof"
 	"github.com/crossseal/crossseal/testdata"
 )
-
-// wycheproof reads a Wycheproof file from shared/wycheproof into v; a
-// missing file fails the test.
-func wycheproof(t *testing.T, name string, v any) {
-	t.Helper()
-	data, err := testdata.WycheproofFile(name)
-	if err != nil {
-		t.Fatalf("Wycheproof vectors are required: %v", err)
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		t.Fatal(err)
-	}
-}
 
 func unhex(t *testing.T, s string) []byte {
 	t.Helper()
@@ -58,7 +45,7 @@ func TestWycheproofHKDF(t *testing.T) {
 			} `json:"tests"`
 		} `json:"testGroups"`
 	}
-	wycheproof(t, "hkdf_sha256_test.json", &file)
+	wycheproof.Load(t, "hkdf_sha256_test.json", &file)
 	ran, tooLarge := 0, 0
 	for _, g := range file.TestGroups {
 		for _, tc := range g.Tests {
@@ -106,7 +93,7 @@ func TestWycheproofHMAC(t *testing.T) {
 			} `json:"tests"`
 		} `json:"testGroups"`
 	}
-	wycheproof(t, "hmac_sha256_test.json", &file)
+	wycheproof.Load(t, "hmac_sha256_test.json", &file)
 	ran := 0
 	for _, g := range file.TestGroups {
 		for _, tc := range g.Tests {

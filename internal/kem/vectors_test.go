@@ -5,109 +5,22 @@ package kem
 
 import (
 	"bytes"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/crossseal/crossseal/internal/wycheproof"
 )
-
-// sharedDir returns the project's shared directory: the parent of the
-// directory whose go.mod declares module github.com/crossseal/crossseal,
-// joined with "shared". Vectors that are missing fail the test.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil {
-			for _, line := range strings.Split(string(b), "\n") {
-				if strings.TrimSpace(line) == "module github.com/crossseal/crossseal" {
-					return filepath.Join(dir, "..", "shared")
-				}
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod with module github.com/crossseal/crossseal above the package directory")
-		}
-		dir = parent
-	}
-}
-
-// wycheproofTest is the union of the fields of the ML-KEM Wycheproof
-// schemas (mlkem_test_schema, mlkem_encaps_test_schema,
-// mlkem_keygen_seed_test_schema, mlkem_semi_expanded_decaps_test_schema).
-type wycheproofTest struct {
-	TcID    int      `json:"tcId"`
-	Comment string   `json:"comment"`
-	Flags   []string `json:"flags"`
-	Result  string   `json:"result"`
-	Seed    hexBytes `json:"seed"`
-	M       hexBytes `json:"m"`
-	EK      hexBytes `json:"ek"`
-	DK      hexBytes `json:"dk"`
-	C       hexBytes `json:"c"`
-	K       hexBytes `json:"K"`
-}
-
-type hexBytes []byte
-
-func (h *hexBytes) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
-	}
-	d, err := hex.DecodeString(s)
-	*h = d
-	return err
-}
-
-// readWycheproof reads a Wycheproof ML-KEM-1024 file and returns its tests,
-// failing if the file is missing, empty or for another parameter set.
-func readWycheproof(t *testing.T, name string) []wycheproofTest {
-	t.Helper()
-	path := filepath.Join(sharedDir(t), "wycheproof", name)
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("Wycheproof vectors: %v", err)
-	}
-	var f struct {
-		Algorithm     string `json:"algorithm"`
-		NumberOfTests int    `json:"numberOfTests"`
-		TestGroups    []struct {
-			ParameterSet string           `json:"parameterSet"`
-			Tests        []wycheproofTest `json:"tests"`
-		} `json:"testGroups"`
-	}
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	var tests []wycheproofTest
-	for _, g := range f.TestGroups {
-		if g.ParameterSet != "ML-KEM-1024" {
-			t.Fatalf("%s: group for %q", path, g.ParameterSet)
-		}
-		tests = append(tests, g.Tests...)
-	}
-	if f.Algorithm != "ML-KEM" || len(tests) == 0 || len(tests) != f.NumberOfTests {
-		t.Fatalf("%s: algorithm %q, %d tests, header says %d", path, f.Algorithm, len(tests), f.NumberOfTests)
-	}
-	return tests
-}
 
 func prefixed(t Type, b []byte) []byte { return append([]byte{byte(t)}, b...) }
 
-// runWycheproof runs check on every test, as a parallel subtest, and
-// requires it to succeed exactly for "valid" tests. No test in these files
-// is "acceptable".
-func runWycheproof(t *testing.T, name string, check func(t *testing.T, v wycheproofTest) error) {
-	for _, v := range readWycheproof(t, name) {
+// runWycheproof runs check on every test of the ML-KEM-1024 file name (see
+// [wycheproof.MLKEMTests]), as a parallel subtest, and requires it to
+// succeed exactly for "valid" tests. No test in these files is
+// "acceptable".
+func runWycheproof(t *testing.T, name string, check func(t *testing.T, v wycheproof.MLKEMTest) error) {
+	for _, v := range wycheproof.MLKEMTests(t, name, "ML-KEM-1024") {
 		t.Run(strings.TrimSuffix(name, ".json")+"/"+itoa(v.TcID), func(t *testing.T) {
 			t.Parallel()
 			err := check(t, v)
@@ -139,7 +52,7 @@ func (e errMismatch) Error() string { return string(e) }
 // TestWycheproofKeyGen checks ML-KEM.KeyGen_internal(d, z): the public key
 // and the expanded private key, and that the private key parses back.
 func TestWycheproofKeyGen(t *testing.T) {
-	runWycheproof(t, "mlkem_1024_keygen_seed_test.json", func(t *testing.T, v wycheproofTest) error {
+	runWycheproof(t, "mlkem_1024_keygen_seed_test.json", func(t *testing.T, v wycheproof.MLKEMTest) error {
 		k, err := keyPairFromSeed(MLKEM1024, v.Seed)
 		if err != nil {
 			return err
@@ -164,7 +77,7 @@ func TestWycheproofKeyGen(t *testing.T) {
 // TestWycheproofDecaps checks key generation from a seed followed by
 // decapsulation, including the implicit-rejection (strcmp) cases.
 func TestWycheproofDecaps(t *testing.T) {
-	runWycheproof(t, "mlkem_1024_test.json", func(t *testing.T, v wycheproofTest) error {
+	runWycheproof(t, "mlkem_1024_test.json", func(t *testing.T, v wycheproof.MLKEMTest) error {
 		k, err := keyPairFromSeed(MLKEM1024, v.Seed)
 		if err != nil {
 			return err
@@ -186,7 +99,7 @@ func TestWycheproofDecaps(t *testing.T) {
 // TestWycheproofEncaps checks ML-KEM.Encaps_internal(ek, m), including the
 // modulus check on ek and wrong key lengths.
 func TestWycheproofEncaps(t *testing.T) {
-	runWycheproof(t, "mlkem_1024_encaps_test.json", func(t *testing.T, v wycheproofTest) error {
+	runWycheproof(t, "mlkem_1024_encaps_test.json", func(t *testing.T, v wycheproof.MLKEMTest) error {
 		pk, err := ParsePublicKey(prefixed(MLKEM1024, v.EK))
 		if err != nil {
 			if !pk.IsZero() {
@@ -211,7 +124,7 @@ func TestWycheproofEncaps(t *testing.T) {
 // TestWycheproofSemiExpandedDecaps checks decapsulation with a stored
 // expanded private key, including the FIPS 203 section 7.3 checks.
 func TestWycheproofSemiExpandedDecaps(t *testing.T) {
-	runWycheproof(t, "mlkem_1024_semi_expanded_decaps_test.json", func(t *testing.T, v wycheproofTest) error {
+	runWycheproof(t, "mlkem_1024_semi_expanded_decaps_test.json", func(t *testing.T, v wycheproof.MLKEMTest) error {
 		k, err := ParsePrivateKey(prefixed(MLKEM1024, v.DK))
 		if err != nil {
 			if k != nil {

@@ -6,100 +6,20 @@ package mlkem768
 import (
 	"bytes"
 	"crypto/mlkem"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/crossseal/crossseal/internal/wycheproof"
 )
 
-// sharedDir returns the project's shared directory: the parent of the
-// directory whose go.mod declares module github.com/crossseal/crossseal,
-// joined with "shared". Vectors that are missing fail the test.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil {
-			for _, line := range strings.Split(string(b), "\n") {
-				if strings.TrimSpace(line) == "module github.com/crossseal/crossseal" {
-					return filepath.Join(dir, "..", "shared")
-				}
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod with module github.com/crossseal/crossseal above the package directory")
-		}
-		dir = parent
-	}
-}
-
-// wycheproofTest is the union of the fields of the ML-KEM Wycheproof
-// schemas used here (mlkem_test_schema, mlkem_encaps_test_schema,
-// mlkem_keygen_seed_test_schema).
-type wycheproofTest struct {
-	TcID    int      `json:"tcId"`
-	Comment string   `json:"comment"`
-	Flags   []string `json:"flags"`
-	Result  string   `json:"result"`
-	Seed    hexBytes `json:"seed"`
-	M       hexBytes `json:"m"`
-	EK      hexBytes `json:"ek"`
-	DK      hexBytes `json:"dk"`
-	C       hexBytes `json:"c"`
-	K       hexBytes `json:"K"`
-}
-
-type hexBytes []byte
-
-func (h *hexBytes) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
-	}
-	d, err := hex.DecodeString(s)
-	*h = d
-	return err
-}
-
 // readWycheproof reads a Wycheproof ML-KEM-768 file and returns its tests,
-// failing if the file is missing, empty or for another parameter set.
-func readWycheproof(t testing.TB, name string) []wycheproofTest {
+// failing if the file is missing, empty or for another parameter set (see
+// [wycheproof.MLKEMTests]). The fuzz targets take their seeds from it too.
+func readWycheproof(t testing.TB, name string) []wycheproof.MLKEMTest {
 	t.Helper()
-	path := filepath.Join(sharedDir(t), "wycheproof", name)
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("Wycheproof vectors: %v", err)
-	}
-	var f struct {
-		Algorithm     string `json:"algorithm"`
-		NumberOfTests int    `json:"numberOfTests"`
-		TestGroups    []struct {
-			ParameterSet string           `json:"parameterSet"`
-			Tests        []wycheproofTest `json:"tests"`
-		} `json:"testGroups"`
-	}
-	if err := json.Unmarshal(b, &f); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	var tests []wycheproofTest
-	for _, g := range f.TestGroups {
-		if g.ParameterSet != "ML-KEM-768" {
-			t.Fatalf("%s: group for %q", path, g.ParameterSet)
-		}
-		tests = append(tests, g.Tests...)
-	}
-	if f.Algorithm != "ML-KEM" || len(tests) == 0 || len(tests) != f.NumberOfTests {
-		t.Fatalf("%s: algorithm %q, %d tests, header says %d", path, f.Algorithm, len(tests), f.NumberOfTests)
-	}
-	return tests
+	return wycheproof.MLKEMTests(t, name, "ML-KEM-768")
 }
 
 // runWycheproof runs check on every test of the file as a parallel
@@ -107,7 +27,7 @@ func readWycheproof(t testing.TB, name string) []wycheproofTest {
 // be true exactly for "valid" tests (no test in these files is
 // "acceptable"), and check itself fails the test on a wrong output.
 // It returns the number of valid and invalid tests.
-func runWycheproof(t *testing.T, name string, check func(t *testing.T, v wycheproofTest) (accepted bool)) (valid, invalid int) {
+func runWycheproof(t *testing.T, name string, check func(t *testing.T, v wycheproof.MLKEMTest) (accepted bool)) (valid, invalid int) {
 	for _, v := range readWycheproof(t, name) {
 		switch v.Result {
 		case "valid":
@@ -133,7 +53,7 @@ func runWycheproof(t *testing.T, name string, check func(t *testing.T, v wychepr
 // failing the modulus check must be rejected by Encapsulate2 and
 // EncapsulationKeyMatchesHeader (Encapsulate1 cannot see the vector).
 func TestWycheproofEncaps(t *testing.T) {
-	valid, invalid := runWycheproof(t, "mlkem_768_encaps_test.json", func(t *testing.T, v wycheproofTest) bool {
+	valid, invalid := runWycheproof(t, "mlkem_768_encaps_test.json", func(t *testing.T, v wycheproof.MLKEMTest) bool {
 		if len(v.M) != MessageSize || len(v.EK) < rhoSize {
 			t.Fatalf("unexpected vector shape: m %d, ek %d bytes", len(v.M), len(v.EK))
 		}
@@ -174,7 +94,7 @@ func TestWycheproofEncaps(t *testing.T) {
 // TestWycheproofKeyGen checks ML-KEM.KeyGen_internal(d, z): the header and
 // vector must be the split of the expected ek.
 func TestWycheproofKeyGen(t *testing.T) {
-	valid, _ := runWycheproof(t, "mlkem_768_keygen_seed_test.json", func(t *testing.T, v wycheproofTest) bool {
+	valid, _ := runWycheproof(t, "mlkem_768_keygen_seed_test.json", func(t *testing.T, v wycheproof.MLKEMTest) bool {
 		k, err := NewDecapsulationKey(v.Seed)
 		if err != nil {
 			if !errors.Is(err, ErrInvalidLength) {
@@ -202,7 +122,7 @@ func TestWycheproofKeyGen(t *testing.T) {
 // Seeds and ciphertexts of the wrong length must be rejected; a ciphertext
 // of the wrong length is split after at most Ciphertext1Size bytes.
 func TestWycheproofDecaps(t *testing.T) {
-	valid, invalid := runWycheproof(t, "mlkem_768_test.json", func(t *testing.T, v wycheproofTest) bool {
+	valid, invalid := runWycheproof(t, "mlkem_768_test.json", func(t *testing.T, v wycheproof.MLKEMTest) bool {
 		k, err := NewDecapsulationKey(v.Seed)
 		if err != nil {
 			if !errors.Is(err, ErrInvalidLength) {
