@@ -182,23 +182,38 @@ type phaseLayout struct {
 	enc, dec               int
 }
 
-var layouts = map[kind]phaseLayout{
-	keysUnsampled:        {},
-	keysSampled:          {seed: mlkem768.SeedSize, ek: mlkem768.EncapsulationKeySize, enc: hdrMsgSize},
-	headerSent:           {seed: mlkem768.SeedSize, enc: mlkem768.EncapsulationKeySize, dec: mlkem768.Ciphertext1Size},
-	ct1Received:          {seed: mlkem768.SeedSize, ct1: mlkem768.Ciphertext1Size, enc: mlkem768.EncapsulationKeySize},
-	ekSentCt1Received:    {seed: mlkem768.SeedSize, ct1: mlkem768.Ciphertext1Size, dec: ct2MsgSize},
-	noHeaderReceived:     {dec: hdrMsgSize},
-	headerReceived:       {hdr: mlkem768.HeaderSize, dec: mlkem768.EncapsulationKeySize},
-	ct1Sampled:           {hdr: mlkem768.HeaderSize, es: mlkem768.StateSize, ct1: mlkem768.Ciphertext1Size, enc: mlkem768.Ciphertext1Size, dec: mlkem768.EncapsulationKeySize},
-	ekReceivedCt1Sampled: {ek: mlkem768.EncapsulationKeySize, es: mlkem768.StateSize, ct1: mlkem768.Ciphertext1Size, enc: mlkem768.Ciphertext1Size},
-	ct1Acknowledged:      {hdr: mlkem768.HeaderSize, es: mlkem768.StateSize, ct1: mlkem768.Ciphertext1Size, dec: mlkem768.EncapsulationKeySize},
-	ct2Sampled:           {enc: ct2MsgSize},
+// layoutOf returns the layout of kind k, or false for an unknown kind.
+func layoutOf(k kind) (phaseLayout, bool) {
+	switch k {
+	case keysUnsampled:
+		return phaseLayout{}, true
+	case keysSampled:
+		return phaseLayout{seed: mlkem768.SeedSize, ek: mlkem768.EncapsulationKeySize, enc: hdrMsgSize}, true
+	case headerSent:
+		return phaseLayout{seed: mlkem768.SeedSize, enc: mlkem768.EncapsulationKeySize, dec: mlkem768.Ciphertext1Size}, true
+	case ct1Received:
+		return phaseLayout{seed: mlkem768.SeedSize, ct1: mlkem768.Ciphertext1Size, enc: mlkem768.EncapsulationKeySize}, true
+	case ekSentCt1Received:
+		return phaseLayout{seed: mlkem768.SeedSize, ct1: mlkem768.Ciphertext1Size, dec: ct2MsgSize}, true
+	case noHeaderReceived:
+		return phaseLayout{dec: hdrMsgSize}, true
+	case headerReceived:
+		return phaseLayout{hdr: mlkem768.HeaderSize, dec: mlkem768.EncapsulationKeySize}, true
+	case ct1Sampled:
+		return phaseLayout{hdr: mlkem768.HeaderSize, es: mlkem768.StateSize, ct1: mlkem768.Ciphertext1Size, enc: mlkem768.Ciphertext1Size, dec: mlkem768.EncapsulationKeySize}, true
+	case ekReceivedCt1Sampled:
+		return phaseLayout{ek: mlkem768.EncapsulationKeySize, es: mlkem768.StateSize, ct1: mlkem768.Ciphertext1Size, enc: mlkem768.Ciphertext1Size}, true
+	case ct1Acknowledged:
+		return phaseLayout{hdr: mlkem768.HeaderSize, es: mlkem768.StateSize, ct1: mlkem768.Ciphertext1Size, dec: mlkem768.EncapsulationKeySize}, true
+	case ct2Sampled:
+		return phaseLayout{enc: ct2MsgSize}, true
+	}
+	return phaseLayout{}, false
 }
 
 func phaseFromProto(p *pb.SPQRPhase) (phase, error) {
 	bad := func(what string) (phase, error) { return phase{}, fmt.Errorf("%w: phase %s", ErrCorruptState, what) }
-	l, ok := layouts[kind(p.Kind)]
+	l, ok := layoutOf(kind(p.Kind))
 	if !ok || p.Epoch == 0 {
 		return bad("kind")
 	}
