@@ -181,17 +181,22 @@ func (r *record) marshal() []byte {
 	b := make([]byte, 0, size)
 	b = protowire.AppendTag(b, fieldRecordVersion, protowire.VarintType)
 	b = protowire.AppendVarint(b, recordVersion)
-	scratch := make([]byte, 0, size)
 	for i, s := range states {
 		field := protowire.Number(fieldRecordPrevious)
 		if i == 0 && r.current != nil {
 			field = fieldRecordCurrent
 		}
-		scratch = appendState(scratch[:0], s)
-		b = protowire.AppendTag(b, field, protowire.BytesType)
-		b = protowire.AppendBytes(b, scratch)
+		// Encode the state in place, then slide it right to make room for
+		// its tag and length: one buffer, no scratch copy of the secrets.
+		start := len(b)
+		b = appendState(b, s)
+		n := len(b) - start
+		var hdr [16]byte
+		h := protowire.AppendVarint(protowire.AppendTag(hdr[:0], field, protowire.BytesType), uint64(n))
+		b = append(b, h...)
+		copy(b[start+len(h):], b[start:start+n])
+		copy(b[start:], h)
 	}
-	clear(scratch[:cap(scratch)])
 	return b
 }
 

@@ -19,47 +19,238 @@ const stateVersion = 1
 
 // Marshal encodes s for storage (proto/spqr.proto). The result is secret.
 func (s *State) Marshal() []byte {
-	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(s.toProto())
-	if err != nil {
-		panic("crossseal/spqr: internal error: " + err.Error())
-	}
-	return b
-}
-
-func (s *State) toProto() *pb.SPQRState {
-	return &pb.SPQRState{Version: stateVersion, Direction: uint32(s.dir), Chain: s.chain.toProto(), Phase: s.ph.toProto()}
+	return s.appendState(make([]byte, 0, s.stateSize()))
 }
 
 // AppendField appends s to b as protobuf field num of type bytes (the
 // same bytes as [State.Marshal], with tag and length), without an
 // intermediate buffer: sessions re-encode their state on every message.
 func (s *State) AppendField(b []byte, num protowire.Number) []byte {
-	p := s.toProto()
-	opts := proto.MarshalOptions{Deterministic: true}
-	n := opts.Size(p)
+	n := s.stateSize()
+	b = slices.Grow(b, protowire.SizeTag(num)+protowire.SizeBytes(n))
 	b = protowire.AppendTag(b, num, protowire.BytesType)
 	b = protowire.AppendVarint(b, uint64(n))
-	b, err := opts.MarshalAppend(slices.Grow(b, n), p)
-	if err != nil {
-		panic("crossseal/spqr: internal error: " + err.Error())
-	}
-	return b
+	return s.appendState(b)
 }
 
 // SizeHint is an upper bound of the size of [State.Marshal]'s result
 // (plus a field header), for sizing buffers.
 func (s *State) SizeHint() int {
-	n := 128 + len(s.ph.seed) + len(s.ph.ek) + len(s.ph.hdr) + len(s.ph.es) + len(s.ph.ct1)
-	if s.ph.enc != nil {
-		n += len(s.ph.enc.Message()) + 16
+	n := s.stateSize()
+	return 8 + protowire.SizeBytes(n)
+}
+
+// The state is encoded by hand, field by field in number order with proto3
+// defaults omitted: exactly the bytes the generated pb.SPQRState would
+// marshal to with Deterministic set (record_test.go checks this on every
+// state of long random runs), without building the generated structs and
+// without reflection, since a v4 session stores its SPQR state after every
+// message. Every field number is below 16, so every tag is one byte.
+
+// Field numbers of proto/spqr.proto.
+const (
+	fStateVersion   = 1
+	fStateDirection = 2
+	fStateChain     = 3
+	fStatePhase     = 4
+
+	fChainCurrent = 1
+	fChainSend    = 2
+	fChainRoot    = 3
+	fChainLinks   = 4
+
+	fLinkSend = 1
+	fLinkRecv = 2
+
+	fDirCounter = 1
+	fDirNext    = 2
+	fDirSkipped = 3
+
+	fPhaseKind    = 1
+	fPhaseEpoch   = 2
+	fPhaseRoot    = 3
+	fPhaseMAC     = 4
+	fPhaseSeed    = 5
+	fPhaseEK      = 6
+	fPhaseHeader  = 7
+	fPhaseES      = 8
+	fPhaseCt1     = 9
+	fPhaseEncoder = 10
+	fPhaseDecoder = 11
+
+	fEncMessage = 1
+	fEncNext    = 2
+
+	fDecLength = 1
+	fDecChunks = 2
+
+	// skippedEntrySize and chunkEntrySize are the sizes of one entry of
+	// SPQRDirectionChain.skipped and SPQRDecoder.chunks.
+	skippedEntrySize = 4 + 32
+	chunkEntrySize   = 2 + 32
+)
+
+// sizeVarintField, sizeBytesField and sizeMessageField are the encoded
+// sizes of a proto3 field (tag included) holding v, n bytes, or a message of
+// n bytes. Zero scalars and empty bytes are omitted; messages are not.
+func sizeVarintField(v uint64) int {
+	if v == 0 {
+		return 0
 	}
-	if s.ph.dec != nil {
-		n += s.ph.dec.Length() + 64
+	return 1 + protowire.SizeVarint(v)
+}
+
+func sizeBytesField(n int) int {
+	if n == 0 {
+		return 0
 	}
-	for _, l := range s.chain.links {
-		n += 96 + 36*(len(l.send.prev)+len(l.recv.prev))
+	return 1 + protowire.SizeBytes(n)
+}
+
+func sizeMessageField(n int) int {
+	return 1 + protowire.SizeBytes(n)
+}
+
+func appendVarintField(b []byte, num protowire.Number, v uint64) []byte {
+	if v == 0 {
+		return b
+	}
+	b = protowire.AppendTag(b, num, protowire.VarintType)
+	return protowire.AppendVarint(b, v)
+}
+
+func appendBytesField(b []byte, num protowire.Number, v []byte) []byte {
+	if len(v) == 0 {
+		return b
+	}
+	b = protowire.AppendTag(b, num, protowire.BytesType)
+	return protowire.AppendBytes(b, v)
+}
+
+// appendLength appends the tag and length of a bytes or message field of n
+// bytes, whose contents the caller appends next.
+func appendLength(b []byte, num protowire.Number, n int) []byte {
+	b = protowire.AppendTag(b, num, protowire.BytesType)
+	return protowire.AppendVarint(b, uint64(n))
+}
+
+func (s *State) stateSize() int {
+	return sizeVarintField(stateVersion) + sizeVarintField(uint64(s.dir)) +
+		sizeMessageField(s.chain.size()) + sizeMessageField(s.ph.size())
+}
+
+func (s *State) appendState(b []byte) []byte {
+	b = appendVarintField(b, fStateVersion, stateVersion)
+	b = appendVarintField(b, fStateDirection, uint64(s.dir))
+	b = appendLength(b, fStateChain, s.chain.size())
+	b = s.chain.appendTo(b)
+	b = appendLength(b, fStatePhase, s.ph.size())
+	return s.ph.appendTo(b)
+}
+
+func (c *chain) size() int {
+	n := sizeVarintField(c.current) + sizeVarintField(c.sendEpoch) + sizeBytesField(len(c.nextRoot))
+	for i := range c.links {
+		n += sizeMessageField(c.links[i].size())
 	}
 	return n
+}
+
+func (c *chain) appendTo(b []byte) []byte {
+	b = appendVarintField(b, fChainCurrent, c.current)
+	b = appendVarintField(b, fChainSend, c.sendEpoch)
+	b = appendBytesField(b, fChainRoot, c.nextRoot[:])
+	for i := range c.links {
+		l := &c.links[i]
+		b = appendLength(b, fChainLinks, l.size())
+		b = appendLength(b, fLinkSend, l.send.size())
+		b = l.send.appendTo(b)
+		b = appendLength(b, fLinkRecv, l.recv.size())
+		b = l.recv.appendTo(b)
+	}
+	return b
+}
+
+func (l *link) size() int {
+	return sizeMessageField(l.send.size()) + sizeMessageField(l.recv.size())
+}
+
+func (d *dirChain) size() int {
+	n := sizeVarintField(uint64(d.counter)) + sizeBytesField(skippedEntrySize*len(d.prev))
+	if d.usable {
+		n += sizeBytesField(len(d.next))
+	}
+	return n
+}
+
+func (d *dirChain) appendTo(b []byte) []byte {
+	b = appendVarintField(b, fDirCounter, uint64(d.counter))
+	if d.usable {
+		b = appendBytesField(b, fDirNext, d.next[:])
+	}
+	if len(d.prev) > 0 {
+		b = appendLength(b, fDirSkipped, skippedEntrySize*len(d.prev))
+		for _, e := range d.prev {
+			b = binary.BigEndian.AppendUint32(b, e.index)
+			b = append(b, e.key[:]...)
+		}
+	}
+	return b
+}
+
+func (p *phase) size() int {
+	n := sizeVarintField(uint64(p.kind)) + sizeVarintField(p.epoch) +
+		sizeBytesField(len(p.auth.root)) + sizeBytesField(len(p.auth.mac)) +
+		sizeBytesField(len(p.seed)) + sizeBytesField(len(p.ek)) + sizeBytesField(len(p.hdr)) +
+		sizeBytesField(len(p.es)) + sizeBytesField(len(p.ct1))
+	if p.enc != nil {
+		n += sizeMessageField(p.encoderSize())
+	}
+	if p.dec != nil {
+		n += sizeMessageField(p.decoderSize())
+	}
+	return n
+}
+
+func (p *phase) encoderSize() int {
+	return sizeBytesField(p.enc.MessageSize()) + sizeVarintField(uint64(p.enc.Index()))
+}
+
+func (p *phase) decoderSize() int {
+	return sizeVarintField(uint64(p.dec.Length())) + sizeBytesField(chunkEntrySize*p.dec.NumChunks())
+}
+
+func (p *phase) appendTo(b []byte) []byte {
+	b = appendVarintField(b, fPhaseKind, uint64(p.kind))
+	b = appendVarintField(b, fPhaseEpoch, p.epoch)
+	b = appendBytesField(b, fPhaseRoot, p.auth.root[:])
+	b = appendBytesField(b, fPhaseMAC, p.auth.mac[:])
+	b = appendBytesField(b, fPhaseSeed, p.seed)
+	b = appendBytesField(b, fPhaseEK, p.ek)
+	b = appendBytesField(b, fPhaseHeader, p.hdr)
+	b = appendBytesField(b, fPhaseES, p.es)
+	b = appendBytesField(b, fPhaseCt1, p.ct1)
+	if p.enc != nil {
+		b = appendLength(b, fPhaseEncoder, p.encoderSize())
+		if m := p.enc.MessageSize(); m > 0 {
+			b = appendLength(b, fEncMessage, m)
+			b = p.enc.AppendMessage(b)
+		}
+		b = appendVarintField(b, fEncNext, uint64(p.enc.Index()))
+	}
+	if p.dec != nil {
+		b = appendLength(b, fPhaseDecoder, p.decoderSize())
+		b = appendVarintField(b, fDecLength, uint64(p.dec.Length()))
+		if n := p.dec.NumChunks(); n > 0 {
+			b = appendLength(b, fDecChunks, chunkEntrySize*n)
+			for i := range n {
+				c := p.dec.HeldChunk(i)
+				b = binary.BigEndian.AppendUint16(b, c.Index)
+				b = append(b, c.Data[:]...)
+			}
+		}
+	}
+	return b
 }
 
 // Unmarshal decodes a state stored by [State.Marshal]. It checks every
@@ -82,30 +273,6 @@ func Unmarshal(b []byte) (*State, error) {
 		return nil, err
 	}
 	return s, nil
-}
-
-func (c *chain) toProto() *pb.SPQRChain {
-	p := &pb.SPQRChain{CurrentEpoch: c.current, SendEpoch: c.sendEpoch, NextRoot: c.nextRoot[:]}
-	p.Links = make([]*pb.SPQRLink, len(c.links))
-	for i := range c.links {
-		p.Links[i] = &pb.SPQRLink{Send: c.links[i].send.toProto(), Recv: c.links[i].recv.toProto()}
-	}
-	return p
-}
-
-func (d *dirChain) toProto() *pb.SPQRDirectionChain {
-	p := &pb.SPQRDirectionChain{Counter: d.counter}
-	if d.usable {
-		p.Next = d.next[:]
-	}
-	if len(d.prev) > 0 {
-		p.Skipped = make([]byte, 0, 36*len(d.prev))
-		for _, e := range d.prev {
-			p.Skipped = binary.BigEndian.AppendUint32(p.Skipped, e.index)
-			p.Skipped = append(p.Skipped, e.key[:]...)
-		}
-	}
-	return p
 }
 
 func chainFromProto(p *pb.SPQRChain, dir Direction) (chain, error) {
@@ -153,26 +320,6 @@ func dirChainFromProto(p *pb.SPQRDirectionChain) (dirChain, error) {
 		d.prev = append(d.prev, e)
 	}
 	return d, nil
-}
-
-func (p *phase) toProto() *pb.SPQRPhase {
-	out := &pb.SPQRPhase{
-		Kind: uint32(p.kind), Epoch: p.epoch,
-		AuthRoot: p.auth.root[:], AuthMac: p.auth.mac[:],
-		DkSeed: p.seed, Ek: p.ek, Header: p.hdr, EncapsState: p.es, Ct1: p.ct1,
-	}
-	if p.enc != nil {
-		out.Encoder = &pb.SPQREncoder{Message: p.enc.Message(), Next: p.enc.Index()}
-	}
-	if p.dec != nil {
-		d := &pb.SPQRDecoder{Length: uint32(p.dec.Length())}
-		for _, c := range p.dec.Chunks() {
-			d.Chunks = binary.BigEndian.AppendUint16(d.Chunks, c.Index)
-			d.Chunks = append(d.Chunks, c.Data[:]...)
-		}
-		out.Decoder = d
-	}
-	return out
 }
 
 // phaseLayout lists, per kind, the sizes of the fields that must be set

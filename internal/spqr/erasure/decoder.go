@@ -130,3 +130,15 @@ func (d *Decoder) Message() ([]byte, bool) {
 	}
 	return msg, true
 }
+
+// NumChunks returns the number of chunks d holds.
+func (d *Decoder) NumChunks() int {
+	return len(d.chunks)
+}
+
+// HeldChunk returns the i-th chunk d holds in increasing index order, for
+// 0 ≤ i < [Decoder.NumChunks]: the chunks of [Decoder.Chunks] without the
+// copy.
+func (d *Decoder) HeldChunk(i int) Chunk {
+	return d.chunks[i]
+}

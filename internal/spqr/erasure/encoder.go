@@ -130,3 +130,14 @@ func (e *Encoder) basis(p int) *lagrangeBasis {
 	}
 	return e.bases[p]
 }
+
+// MessageSize returns the length of the message e encodes.
+func (e *Encoder) MessageSize() int {
+	return len(e.msg)
+}
+
+// AppendMessage appends the message e encodes to b, for saving it without
+// the copy [Encoder.Message] makes.
+func (e *Encoder) AppendMessage(b []byte) []byte {
+	return append(b, e.msg...)
+}
