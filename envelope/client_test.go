@@ -190,8 +190,27 @@ func TestPreKeyMaintenance(t *testing.T) {
 	bob.mustOpenText(t, early, alice.self, "early")
 	carol := newTestClient(t, dir, "messenger:carol.1")
 	late := carol.seal(t, "instagram:bob", text("late"))[0] // uses the second one
+	// The session Alice started with the first signed prekey and Bob's
+	// last-resort KEM prekey left a replay mark (package session files them
+	// under session/kem-used/<signed prekey id>/); rotation deletes it with
+	// the signed prekey.
+	marks := func(spk uint32) int {
+		var keys []string
+		bob.store.Update(ctx, func(tx keystore.Tx) error {
+			var err error
+			keys, err = tx.ValueKeys(fmt.Sprintf("session/kem-used/%d/", spk))
+			return err
+		})
+		return len(keys)
+	}
+	if n := marks(first[0]); n != 1 {
+		t.Fatalf("marks of the first signed prekey before it is deleted: %d, want 1", n)
+	}
 	if rotated, err := bob.RotateSignedPreKey(ctx, now.Add(50*time.Hour)); err != nil || !rotated {
 		t.Fatalf("rotate: %v %v", rotated, err)
+	}
+	if n := marks(first[0]); n != 0 {
+		t.Fatalf("marks of the deleted first signed prekey: %d, want 0", n)
 	}
 	got := signedIDs()
 	if len(got) != 2 {

@@ -107,7 +107,7 @@ func (c *Client) RotateSignedPreKey(ctx context.Context, now time.Time) (bool, e
 		}
 		for _, id := range ids {
 			if id != spk.ID && id != old {
-				if err := tx.DeleteSignedPreKey(id); err != nil {
+				if err := session.DeleteSignedPreKey(tx, id); err != nil {
 					return err
 				}
 			}

@@ -6,6 +6,7 @@ package keystore
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -181,6 +182,28 @@ func (t *memTx) SessionDevices(name string) ([]uint32, error) {
 func (t *memTx) Value(key string) ([]byte, error) { return t.get(memKey{kind: kindValue, name: key}) }
 func (t *memTx) SetValue(key string, v []byte) error {
 	return t.put(memKey{kind: kindValue, name: key}, v)
+}
+
+func (t *memTx) ValueKeys(prefix string) ([]string, error) {
+	set := map[string]bool{}
+	for k := range t.m.data {
+		if k.kind == kindValue && strings.HasPrefix(k.name, prefix) {
+			set[k.name] = true
+		}
+	}
+	for k, v := range t.writes {
+		if k.kind == kindValue && strings.HasPrefix(k.name, prefix) {
+			set[k.name] = v != nil
+		}
+	}
+	out := []string{}
+	for k, present := range set {
+		if present {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // nonNil maps a nil record to an empty one, so that storing nil never

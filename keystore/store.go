@@ -98,4 +98,9 @@ type Tx interface {
 	Value(key string) ([]byte, error)
 	// SetValue stores an opaque value; a nil value deletes the key.
 	SetValue(key string, value []byte) error
+	// ValueKeys returns the keys of the stored opaque values that start
+	// with prefix, ascending by byte order, including this transaction's
+	// own writes. Higher layers use it to prune families of values (for
+	// example every mark kept for a signed prekey that is deleted).
+	ValueKeys(prefix string) ([]string, error)
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/crossseal/crossseal/internal/curve"
@@ -61,6 +62,10 @@ func (m *Manager) GenerateKEMPreKey(ctx context.Context, id uint32, t KEMType, l
 			return fmt.Errorf("session: internal error: %w", err)
 		}
 		defer clear(rec)
+		// A replaced key's marks say nothing about the new key.
+		if err := deleteKEMMarksOf(tx, id); err != nil {
+			return err
+		}
 		if err := tx.SetValue(kemPreKeyKey(id), rec); err != nil {
 			return fmt.Errorf("session: storing KEM prekey %d: %w", id, err)
 		}
@@ -70,9 +75,66 @@ func (m *Manager) GenerateKEMPreKey(ctx context.Context, id uint32, t KEMType, l
 	return out, err
 }
 
-// RemoveKEMPreKey deletes a KEM prekey; a missing one is not an error.
+// RemoveKEMPreKey deletes a KEM prekey and, for a last-resort one, the
+// marks it keeps of the session starts it answered; a missing key is not an
+// error.
 func (m *Manager) RemoveKEMPreKey(ctx context.Context, id uint32) error {
-	return m.store.Update(ctx, func(tx keystore.Tx) error { return tx.SetValue(kemPreKeyKey(id), nil) })
+	return m.store.Update(ctx, func(tx keystore.Tx) error {
+		if err := deleteKEMMarksOf(tx, id); err != nil {
+			return err
+		}
+		if err := tx.SetValue(kemPreKeyKey(id), nil); err != nil {
+			return fmt.Errorf("session: deleting KEM prekey %d: %w", id, err)
+		}
+		return nil
+	})
+}
+
+// A last-resort KEM prekey's marks are opaque values named
+//
+//	session/kem-used/<signed prekey id>/<KEM prekey id>/<hex SHA-256(signed prekey id ‖ base key)>
+//
+// so that deleting a signed prekey ([DeleteSignedPreKey]) deletes its
+// marks with one prefix listing, and deleting a KEM prekey deletes its own.
+
+// kemMarkKey returns the name of the mark of a session start.
+func kemMarkKey(kemID, spkID uint32, base curve.PublicKey) string {
+	h := sha256.New()
+	var b [4]byte
+	binary.BigEndian.PutUint32(b[:], spkID)
+	h.Write(b[:])
+	h.Write(base.Bytes())
+	return kemUsedPrefix + strconv.FormatUint(uint64(spkID), 10) + "/" +
+		strconv.FormatUint(uint64(kemID), 10) + "/" + hex.EncodeToString(h.Sum(nil))
+}
+
+// deleteKEMMarksOf deletes every mark of KEM prekey kemID.
+func deleteKEMMarksOf(tx keystore.Tx, kemID uint32) error {
+	id := strconv.FormatUint(uint64(kemID), 10)
+	return deleteKEMMarks(tx, kemUsedPrefix, func(key string) bool {
+		// key is <prefix><spk id>/<kem id>/<hash>
+		rest := strings.TrimPrefix(key, kemUsedPrefix)
+		parts := strings.Split(rest, "/")
+		return len(parts) == 3 && parts[1] == id
+	})
+}
+
+// deleteKEMMarks deletes the marks whose names start with prefix and, if
+// match is not nil, satisfy match.
+func deleteKEMMarks(tx keystore.Tx, prefix string, match func(key string) bool) error {
+	keys, err := tx.ValueKeys(prefix)
+	if err != nil {
+		return fmt.Errorf("session: listing KEM prekey marks: %w", err)
+	}
+	for _, k := range keys {
+		if match != nil && !match(k) {
+			continue
+		}
+		if err := tx.SetValue(k, nil); err != nil {
+			return fmt.Errorf("session: deleting KEM prekey mark: %w", err)
+		}
+	}
+	return nil
 }
 
 // AddKEMPreKey puts the stored KEM prekey id into b, making it a PQXDH
@@ -133,12 +195,7 @@ func useKEMPreKey(tx keystore.Tx, id, spkID uint32, base curve.PublicKey) (*kem.
 		}
 		return priv, nil
 	}
-	h := sha256.New()
-	var b [4]byte
-	binary.BigEndian.PutUint32(b[:], spkID)
-	h.Write(b[:])
-	h.Write(base.Bytes())
-	key := kemUsedPrefix + strconv.FormatUint(uint64(id), 10) + "/" + hex.EncodeToString(h.Sum(nil))
+	key := kemMarkKey(id, spkID, base)
 	if _, err := tx.Value(key); err == nil {
 		return nil, fmt.Errorf("%w: KEM prekey %d", ErrReusedBaseKey, id)
 	} else if !errors.Is(err, keystore.ErrNotFound) {

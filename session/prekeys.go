@@ -8,6 +8,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/crossseal/crossseal/internal/curve"
@@ -112,9 +113,25 @@ func (m *Manager) RemovePreKey(ctx context.Context, id uint32) error {
 	return m.store.Update(ctx, func(tx keystore.Tx) error { return tx.DeletePreKey(id) })
 }
 
-// RemoveSignedPreKey deletes a signed prekey.
+// RemoveSignedPreKey deletes a signed prekey, with the marks kept of the
+// session starts it answered with a last-resort KEM prekey (see
+// [DeleteSignedPreKey]).
 func (m *Manager) RemoveSignedPreKey(ctx context.Context, id uint32) error {
-	return m.store.Update(ctx, func(tx keystore.Tx) error { return tx.DeleteSignedPreKey(id) })
+	return m.store.Update(ctx, func(tx keystore.Tx) error { return DeleteSignedPreKey(tx, id) })
+}
+
+// DeleteSignedPreKey deletes signed prekey id in tx, for callers that
+// rotate prekeys inside their own transaction. It also deletes the marks
+// a last-resort KEM prekey keeps of the session starts (signed prekey,
+// base key) it answered with this signed prekey: once the signed prekey is
+// gone such a start can no longer be replayed, so the marks, one per
+// session started, live only as long as the signed prekey. Deleting a
+// missing signed prekey is not an error.
+func DeleteSignedPreKey(tx keystore.Tx, id uint32) error {
+	if err := tx.DeleteSignedPreKey(id); err != nil {
+		return fmt.Errorf("session: deleting signed prekey %d: %w", id, err)
+	}
+	return deleteKEMMarks(tx, kemUsedPrefix+strconv.FormatUint(uint64(id), 10)+"/", nil)
 }
 
 // PreKeyIDs returns the ids of the one-time prekeys still stored.

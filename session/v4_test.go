@@ -204,6 +204,102 @@ func TestV4KEMPreKeyUse(t *testing.T) {
 	}
 }
 
+// TestV4KEMMarksPruned: a last-resort KEM prekey keeps one mark per
+// session start, filed under the signed prekey used; deleting the signed
+// prekey deletes its marks (and its old session starts still fail),
+// deleting or regenerating the KEM prekey deletes the KEM prekey's marks,
+// so the store does not grow with every session a peer starts.
+func TestV4KEMMarksPruned(t *testing.T) {
+	ctx := context.Background()
+	bob := newParty(t, "bob", 2)
+	if _, err := bob.m.GenerateKEMPreKey(ctx, 70, Kyber1024, true, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bob.m.GenerateKEMPreKey(ctx, 71, Kyber1024, true, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bob.m.GenerateSignedPreKey(ctx, 2, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	marks := func(prefix string) int {
+		t.Helper()
+		var n int
+		err := bob.store.Update(ctx, func(tx keystore.Tx) error {
+			keys, err := tx.ValueKeys(kemUsedPrefix + prefix)
+			n = len(keys)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	// start makes a new peer start a session with Bob's signed prekey spk
+	// and KEM prekey kem, and returns it with its first message.
+	var first []Ciphertext
+	var peers []*party
+	start := func(spk, kem uint32) {
+		t.Helper()
+		p := newParty(t, fmt.Sprintf("peer%d", len(peers)), uint32(10+len(peers)))
+		b, err := bob.m.Bundle(ctx, 1, spk, false, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := bob.m.AddKEMPreKey(ctx, b, kem); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.m.ProcessBundle(ctx, bob.addr, b); err != nil {
+			t.Fatal(err)
+		}
+		c := p.encrypt(t, bob, "hello")
+		bob.mustDecrypt(t, p, c, "hello")
+		peers, first = append(peers, p), append(first, c)
+	}
+	start(1, 70)
+	start(1, 70)
+	start(1, 71)
+	start(2, 70)
+	start(2, 71)
+	if n, n1, n2 := marks(""), marks("1/"), marks("2/"); n != 5 || n1 != 3 || n2 != 2 {
+		t.Fatalf("marks: %d (signed prekey 1: %d, 2: %d), want 5 (3, 2)", n, n1, n2)
+	}
+
+	if err := bob.m.RemoveSignedPreKey(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if n, n2 := marks(""), marks("2/"); n != 2 || n2 != 2 {
+		t.Fatalf("after deleting signed prekey 1: %d marks (%d for signed prekey 2), want 2 (2)", n, n2)
+	}
+	// Peer 0's session start can still not be replayed: its signed prekey
+	// is gone.
+	if err := bob.m.DeleteSession(ctx, peers[0].addr); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bob.decrypt(peers[0], first[0]); !errors.Is(err, ErrInvalidPreKeyID) {
+		t.Fatalf("session start with a deleted signed prekey: %v, want ErrInvalidPreKeyID", err)
+	}
+	// ... while peer 3's (signed prekey 2) is still refused by its mark.
+	if err := bob.m.DeleteSession(ctx, peers[3].addr); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bob.decrypt(peers[3], first[3]); !errors.Is(err, ErrReusedBaseKey) {
+		t.Fatalf("replayed session start: %v, want ErrReusedBaseKey", err)
+	}
+
+	if err := bob.m.RemoveKEMPreKey(ctx, 70); err != nil {
+		t.Fatal(err)
+	}
+	if n := marks(""); n != 1 {
+		t.Fatalf("after deleting KEM prekey 70: %d marks, want 1 (KEM prekey 71's)", n)
+	}
+	if _, err := bob.m.GenerateKEMPreKey(ctx, 71, Kyber1024, true, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if n := marks(""); n != 0 {
+		t.Fatalf("after regenerating KEM prekey 71: %d marks, want 0", n)
+	}
+}
+
 // TestV4AddressBinding: with service-id names, v4 messages carry both
 // devices' addresses (36 bytes); a message delivered as if from another
 // device, or to another device, fails.

@@ -30,6 +30,7 @@ func Run(t *testing.T, newStore func(t *testing.T) keystore.Store) {
 	t.Run("Rollback", func(t *testing.T) { testRollback(t, newStore(t)) })
 	t.Run("ReadYourWrites", func(t *testing.T) { testReadYourWrites(t, newStore(t)) })
 	t.Run("Listing", func(t *testing.T) { testListing(t, newStore(t)) })
+	t.Run("ValueKeys", func(t *testing.T) { testValueKeys(t, newStore(t)) })
 	t.Run("Aliasing", func(t *testing.T) { testAliasing(t, newStore(t)) })
 	t.Run("Serializable", func(t *testing.T) { testSerializable(t, newStore(t)) })
 	t.Run("Canceled", func(t *testing.T) { testCanceled(t, newStore(t)) })
@@ -208,6 +209,54 @@ func testListing(t *testing.T, s keystore.Store) {
 		}
 		if len(none) != 0 {
 			t.Errorf("SessionDevices(nobody) = %v", none)
+		}
+		return nil
+	})
+}
+
+// testValueKeys: prefix listing of opaque values is exact (no key that
+// merely sorts near the prefix), ascending by bytes, sees the transaction's
+// own writes and deletions, and is not confused by multi-byte UTF-8.
+func testValueKeys(t *testing.T, s keystore.Store) {
+	keys := []string{"m/a", "m/b/2", "m/b/1", "m/b", "m.c", "m0", "m/é", "m/\u00ff", "n", "m", "l/zzz"}
+	update(t, s, func(tx keystore.Tx) error {
+		for _, k := range keys {
+			must(t, tx.SetValue(k, []byte{1}))
+		}
+		return nil
+	})
+	list := func(tx keystore.Tx, prefix string) []string {
+		got, err := tx.ValueKeys(prefix)
+		must(t, err)
+		return got
+	}
+	update(t, s, func(tx keystore.Tx) error {
+		for _, c := range []struct {
+			prefix string
+			want   []string
+		}{
+			{"m/", []string{"m/a", "m/b", "m/b/1", "m/b/2", "m/é", "m/\u00ff"}},
+			{"m/b/", []string{"m/b/1", "m/b/2"}},
+			{"m/b", []string{"m/b", "m/b/1", "m/b/2"}},
+			{"m/\u00ff", []string{"m/\u00ff"}},
+			{"x", []string{}},
+			{"", []string{"l/zzz", "m", "m.c", "m/a", "m/b", "m/b/1", "m/b/2", "m/é", "m/\u00ff", "m0", "n"}},
+		} {
+			if got := list(tx, c.prefix); !slices.Equal(got, c.want) {
+				t.Errorf("ValueKeys(%q) = %q, want %q", c.prefix, got, c.want)
+			}
+		}
+		// Writes of this transaction are seen before commit.
+		must(t, tx.SetValue("m/b/1", nil))
+		must(t, tx.SetValue("m/b/3", []byte{2}))
+		if got, want := list(tx, "m/b/"), []string{"m/b/2", "m/b/3"}; !slices.Equal(got, want) {
+			t.Errorf("in transaction: ValueKeys(m/b/) = %q, want %q", got, want)
+		}
+		return nil
+	})
+	update(t, s, func(tx keystore.Tx) error {
+		if got, want := list(tx, "m/b/"), []string{"m/b/2", "m/b/3"}; !slices.Equal(got, want) {
+			t.Errorf("after commit: ValueKeys(m/b/) = %q, want %q", got, want)
 		}
 		return nil
 	})

@@ -92,6 +92,7 @@ const (
 	stmtGetValue
 	stmtSetValue
 	stmtDelValue
+	stmtListValues
 	numStmts
 )
 
@@ -116,4 +117,8 @@ var statements = [numStmts]string{
 	stmtGetValue:    `SELECT value FROM app_values WHERE key = ?`,
 	stmtSetValue:    `INSERT INTO app_values (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
 	stmtDelValue:    `DELETE FROM app_values WHERE key = ?`,
+	// TEXT keys compare bytewise (BINARY collation), so the keys starting
+	// with a prefix are those in [prefix, successor(prefix)); a NULL upper
+	// bound means the prefix has no successor (empty or all 0xFF).
+	stmtListValues: `SELECT key FROM app_values WHERE key >= ?1 AND (?2 IS NULL OR key < ?2) ORDER BY key`,
 }

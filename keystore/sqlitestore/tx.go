@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/crossseal/crossseal/keystore"
 )
@@ -174,4 +175,46 @@ func (t *tx) SetValue(key string, value []byte) error {
 		return t.exec(stmtDelValue, tableValues, key)
 	}
 	return t.exec(stmtSetValue, tableValues, key, t.s.seal.seal(rowKey{table: tableValues, name: key}, value))
+}
+
+// ValueKeys implements [keystore.Tx.ValueKeys].
+func (t *tx) ValueKeys(prefix string) ([]string, error) {
+	var upper any // nil: no upper bound
+	if succ, ok := prefixSuccessor(prefix); ok {
+		upper = succ
+	}
+	rows, err := t.stmt(stmtListValues).QueryContext(t.ctx, prefix, upper)
+	if err != nil {
+		return nil, wrapErr("listing "+tableValues, err)
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, wrapErr("listing "+tableValues, err)
+		}
+		if !strings.HasPrefix(k, prefix) {
+			return nil, fmt.Errorf("sqlitestore: listing %s: %w: key outside the prefix range", tableValues, ErrCorrupt)
+		}
+		out = append(out, k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrapErr("listing "+tableValues, err)
+	}
+	return out, nil
+}
+
+// prefixSuccessor returns the smallest string greater than every string
+// that starts with prefix, or false if there is none (prefix is empty or
+// all 0xFF bytes).
+func prefixSuccessor(prefix string) (string, bool) {
+	b := []byte(prefix)
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] != 0xff {
+			b[i]++
+			return string(b[:i+1]), true
+		}
+	}
+	return "", false
 }
