@@ -637,6 +637,21 @@ func BenchmarkFloorDHStep(b *testing.B) {
 	}
 }
 
+// BenchmarkFloorHKDF64: one HKDF-SHA256 to 64 bytes with a 32-byte salt
+// and key, the cost of one SPQR chain step (a v4 message key costs one on
+// each side), for the v4 floors of the issue notes: v4 one-way 100 B =
+// Message100B + MessageReceive100B + 2 HKDF64.
+func BenchmarkFloorHKDF64(b *testing.B) {
+	key := randomPayload(32)
+	salt := randomPayload(32)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		out := floorHKDF(b, key, salt, floorInfoRatchet, 64)
+		key = out[32:]
+	}
+}
+
 // BenchmarkFloorReceivingTurn: what a receiver does for a message under a
 // new ratchet key (Double Ratchet DHRatchet, as libsignal does it on
 // receipt): X25519 of its current ratchet key with the new key and HKDF
