@@ -7,10 +7,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/crossseal/crossseal/keystore"
+	"github.com/crossseal/crossseal/session"
 )
 
 // TestThreeApps has a WhatsApp user, an Instagram user with two devices and
@@ -175,17 +177,53 @@ func TestPreKeyMaintenance(t *testing.T) {
 		bob.store.Update(ctx, func(tx keystore.Tx) error { ids, _ = tx.SignedPreKeyIDs(); return nil })
 		return ids
 	}
+	kemIDs := func() []uint32 {
+		var ids []uint32
+		err := bob.store.Update(ctx, func(tx keystore.Tx) error {
+			var err error
+			ids, err = session.KEMPreKeyIDs(tx)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	// The published bundle's last-resort KEM prekey is the one of the
+	// current signed prekey (same id), and it verifies.
+	checkPublished := func() {
+		t.Helper()
+		b, err := dir.FetchBundle(ctx, bob.self)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := b.Keys.KEMPreKey
+		if k == nil || k.ID != b.Keys.SignedPreKeyID {
+			t.Fatalf("published KEM prekey %+v for signed prekey %d", k, b.Keys.SignedPreKeyID)
+		}
+		if err := k.Verify(b.Keys.IdentityKey); err != nil {
+			t.Fatalf("published KEM prekey: %v", err)
+		}
+	}
 	now := time.Now()
 	if rotated, err := bob.RotateSignedPreKey(ctx, now); err != nil || rotated {
 		t.Fatalf("fresh key rotated: %v %v", rotated, err)
 	}
 	first := signedIDs()
+	if got := kemIDs(); !slices.Equal(got, first) {
+		t.Fatalf("KEM prekeys %v, want one per signed prekey %v", got, first)
+	}
+	checkPublished()
 	if rotated, err := bob.RotateSignedPreKey(ctx, now.Add(25*time.Hour)); err != nil || !rotated {
 		t.Fatalf("rotate: %v %v", rotated, err)
 	}
 	if got := signedIDs(); len(got) != 2 {
 		t.Fatalf("after one rotation: signed prekeys %v", got)
 	}
+	if got, want := kemIDs(), signedIDs(); !slices.Equal(got, want) {
+		t.Fatalf("after one rotation: KEM prekeys %v, want %v", got, want)
+	}
+	checkPublished()
 	// A message built on the previous signed prekey still opens.
 	bob.mustOpenText(t, early, alice.self, "early")
 	carol := newTestClient(t, dir, "messenger:carol.1")
@@ -216,6 +254,10 @@ func TestPreKeyMaintenance(t *testing.T) {
 	if len(got) != 2 {
 		t.Fatalf("after two rotations: signed prekeys %v", got)
 	}
+	if k := kemIDs(); !slices.Equal(k, got) {
+		t.Fatalf("after two rotations: KEM prekeys %v, want %v", k, got)
+	}
+	checkPublished()
 	for _, id := range got {
 		if id == first[0] {
 			t.Fatalf("signed prekey %d, two rotations old, was kept", id)

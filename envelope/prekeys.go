@@ -65,10 +65,11 @@ func (c *Client) RefillPreKeys(ctx context.Context, minimum, target int) (int, e
 	return len(pks), c.publish(ctx, &spk, pks)
 }
 
-// RotateSignedPreKey replaces the signed prekey if it is older than the
-// rotation interval ([WithSignedPreKeyRotation], default 7 days) at now: it
-// generates and publishes a new one, keeps the one it replaces (for
-// messages still in flight), and deletes every older one. It reports
+// RotateSignedPreKey replaces the signed prekey and the last-resort KEM
+// prekey if they are older than the rotation interval
+// ([WithSignedPreKeyRotation], default 7 days) at now: it generates and
+// publishes new ones, keeps the ones they replace (for messages still in
+// flight), and deletes every older one. It reports
 // whether it rotated. Apps call it on a schedule, say daily.
 func (c *Client) RotateSignedPreKey(ctx context.Context, now time.Time) (bool, error) {
 	c.preKeyMu.Lock()
@@ -112,13 +113,26 @@ func (c *Client) RotateSignedPreKey(ctx context.Context, now time.Time) (bool, e
 				}
 			}
 		}
+		// The last-resort KEM prekeys rotate with the signed prekeys (each
+		// has its signed prekey's id): keep the new and the previous one.
+		kemIDs, err := session.KEMPreKeyIDs(tx)
+		if err != nil {
+			return err
+		}
+		for _, id := range kemIDs {
+			if id != spk.ID && id != old {
+				if err := session.DeleteKEMPreKey(tx, id); err != nil {
+					return err
+				}
+			}
+		}
 		return nil
 	})
 	return err == nil, err
 }
 
 func (c *Client) publish(ctx context.Context, spk *SignedPreKey, pks []PreKey) error {
-	kem, err := c.kemPreKey(ctx)
+	kem, err := c.kemPreKey(ctx, spk.ID)
 	if err != nil {
 		return err
 	}
@@ -128,16 +142,18 @@ func (c *Client) publish(ctx context.Context, spk *SignedPreKey, pks []PreKey) e
 	})
 }
 
-// lastResortKEMPreKeyID is the id of the device's last-resort KEM prekey.
-const lastResortKEMPreKeyID = 1
-
-// kemPreKey returns the device's last-resort Kyber1024 KEM prekey,
-// generating it the first time. Kyber1024 is the type libsignal accepts.
-func (c *Client) kemPreKey(ctx context.Context) (*x3dh.KEMPreKey, error) {
+// kemPreKey returns the device's last-resort Kyber1024 KEM prekey for the
+// signed prekey id, generating it the first time. Each signed prekey has
+// its own last-resort KEM prekey, with the same id, so the two rotate
+// together ([Client.RotateSignedPreKey]): the post-quantum half of a
+// bundle is replaced as often as the elliptic-curve half, and the replay
+// marks a last-resort key keeps go with it. Kyber1024 is the type libsignal
+// accepts.
+func (c *Client) kemPreKey(ctx context.Context, id uint32) (*x3dh.KEMPreKey, error) {
 	var b x3dh.Bundle
-	err := c.m.AddKEMPreKey(ctx, &b, lastResortKEMPreKeyID)
+	err := c.m.AddKEMPreKey(ctx, &b, id)
 	if errors.Is(err, session.ErrInvalidPreKeyID) {
-		k, err := c.m.GenerateKEMPreKey(ctx, lastResortKEMPreKeyID, session.Kyber1024, true, time.Now())
+		k, err := c.m.GenerateKEMPreKey(ctx, id, session.Kyber1024, true, time.Now())
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -79,15 +80,38 @@ func (m *Manager) GenerateKEMPreKey(ctx context.Context, id uint32, t KEMType, l
 // marks it keeps of the session starts it answered; a missing key is not an
 // error.
 func (m *Manager) RemoveKEMPreKey(ctx context.Context, id uint32) error {
-	return m.store.Update(ctx, func(tx keystore.Tx) error {
-		if err := deleteKEMMarksOf(tx, id); err != nil {
-			return err
+	return m.store.Update(ctx, func(tx keystore.Tx) error { return DeleteKEMPreKey(tx, id) })
+}
+
+// DeleteKEMPreKey deletes KEM prekey id and its marks in tx, for callers
+// that rotate prekeys inside their own transaction (see
+// [Manager.RemoveKEMPreKey]).
+func DeleteKEMPreKey(tx keystore.Tx, id uint32) error {
+	if err := deleteKEMMarksOf(tx, id); err != nil {
+		return err
+	}
+	if err := tx.SetValue(kemPreKeyKey(id), nil); err != nil {
+		return fmt.Errorf("session: deleting KEM prekey %d: %w", id, err)
+	}
+	return nil
+}
+
+// KEMPreKeyIDs returns the ids of the KEM prekeys stored in tx, ascending.
+func KEMPreKeyIDs(tx keystore.Tx) ([]uint32, error) {
+	keys, err := tx.ValueKeys(kemPreKeyPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("session: listing KEM prekeys: %w", err)
+	}
+	ids := make([]uint32, 0, len(keys))
+	for _, k := range keys {
+		id, err := strconv.ParseUint(strings.TrimPrefix(k, kemPreKeyPrefix), 10, 32)
+		if err != nil || kemPreKeyKey(uint32(id)) != k {
+			return nil, fmt.Errorf("%w: KEM prekey value %q", ErrCorruptRecord, k)
 		}
-		if err := tx.SetValue(kemPreKeyKey(id), nil); err != nil {
-			return fmt.Errorf("session: deleting KEM prekey %d: %w", id, err)
-		}
-		return nil
-	})
+		ids = append(ids, uint32(id))
+	}
+	slices.Sort(ids)
+	return ids, nil
 }
 
 // A last-resort KEM prekey's marks are opaque values named

@@ -333,3 +333,44 @@ func TestV4AddressBinding(t *testing.T) {
 	alice.m.SetLocalAddress(alice.addr)
 	alice.mustDecrypt(t, bob, reply, "reply")
 }
+
+// TestKEMPreKeyIDs: the stored KEM prekey ids in numeric order (not the
+// byte order of their value names), without the deleted ones; a value
+// name that is not a canonical id is a corrupt record.
+func TestKEMPreKeyIDs(t *testing.T) {
+	ctx := context.Background()
+	bob := newParty(t, "bob", 2)
+	for _, id := range []uint32{9, 10, 2, 4000000000} {
+		if _, err := bob.m.GenerateKEMPreKey(ctx, id, MLKEM1024, false, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := bob.m.RemoveKEMPreKey(ctx, 9); err != nil {
+		t.Fatal(err)
+	}
+	ids := func() ([]uint32, error) {
+		var ids []uint32
+		err := bob.store.Update(ctx, func(tx keystore.Tx) error {
+			var err error
+			ids, err = KEMPreKeyIDs(tx)
+			return err
+		})
+		return ids, err
+	}
+	got, err := ids()
+	if err != nil || fmt.Sprint(got) != "[2 10 4000000000]" {
+		t.Fatalf("KEMPreKeyIDs = %v, %v; want [2 10 4000000000]", got, err)
+	}
+	for _, bad := range []string{"x", "07", "4294967296", ""} {
+		err := bob.store.Update(ctx, func(tx keystore.Tx) error {
+			if err := tx.SetValue(kemPreKeyPrefix+bad, []byte{1}); err != nil {
+				return err
+			}
+			_, err := KEMPreKeyIDs(tx)
+			return err
+		})
+		if !errors.Is(err, ErrCorruptRecord) {
+			t.Errorf("value %q: KEMPreKeyIDs error %v, want ErrCorruptRecord", kemPreKeyPrefix+bad, err)
+		}
+	}
+}
